@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { LIMITS } from '../api/imageRequest.js';
+import { registerErrorHandlers } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { imageRoutes } from './routes/images.js';
+import { modelRoutes } from './routes/models.js';
+import { storageRoutes } from './routes/storage.js';
+import type { Services } from './services.js';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** The HTTP app: every plugin is registered here, in one visible place. */
+export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger === false ? false : {
+      level: config.logLevel,
+      // Request logs carry method, path and status only: never bodies, headers or query strings.
+      serializers: {
+        req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+    },
+    bodyLimit: config.maxJsonBytes,
+    trustProxy: config.trustProxy,
+    // Accept a caller's request id when it is sane, so logs can be joined across services.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
+    },
+    requestTimeout: 0,
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  registerErrorHandlers(app);
+
+  await app.register(multipart, {
+    limits: {
+      fileSize: config.maxUploadBytes,
+      files: LIMITS.maxInputImages + 2, // one over images + mask, so the parser reports "too many" itself
+      fields: 64,
+      fieldSize: 256 * 1024,
+      parts: 128,
+    },
+  });
+
+  await app.register(healthRoutes, { services });
+  await app.register(modelRoutes, { services });
+  await app.register(imageRoutes, { services });
+  await app.register(storageRoutes, { services });
+  await app.register(adminRoutes, { services });
+  return app;
+}

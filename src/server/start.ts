@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { buildApp } from './app.js';
+import { createServices, type Services } from './services.js';
+
+export interface RunningServer {
+  app: FastifyInstance;
+  services: Services;
+  url: string;
+  /** Set on the first start of an empty database without an admin key: shown once, stored only hashed. */
+  firstKey?: string;
+  close(): Promise<void>;
+}
+
+/** Opens the database, makes sure someone can call the API, and listens. */
+export async function startServer(config: Config, options: { logger?: boolean } = {}): Promise<RunningServer> {
+  const services = await createServices(config);
+  let firstKey: string | undefined;
+  if (!config.adminKey && (await services.keys.count()) === 0) {
+    firstKey = (await services.keys.create('default')).key;
+  }
+  const app = await buildApp(services, options);
+  try {
+    await app.listen({ port: config.port, host: config.host });
+  } catch (error) {
+    await services.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  return {
+    app,
+    services,
+    url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
+    firstKey,
+    async close() {
+      await app.close();
+      await services.close();
+    },
+  };
+}
