@@ -13,11 +13,18 @@ import type { Services } from './services.js';
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 /** The HTTP app: every plugin is registered here, in one visible place. */
-export async function buildApp(services: Services, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+export interface AppOptions {
+  logger?: boolean;
+  /** Where JSON logs go (stdout by default). */
+  logStream?: NodeJS.WritableStream;
+}
+
+export async function buildApp(services: Services, options: AppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
     logger: options.logger === false ? false : {
       level: config.logLevel,
+      ...(options.logStream && { stream: options.logStream }),
       // Request logs carry method, path and status only: never bodies, headers or query strings.
       serializers: {
         req: (req) => ({ method: req.method, url: req.url.split('?')[0], remoteAddress: req.ip }),
@@ -38,6 +45,8 @@ export async function buildApp(services: Services, options: { logger?: boolean }
     reply.header('x-request-id', request.id);
   });
   registerErrorHandlers(app);
+  // Only JSON and multipart bodies are part of the API; plain text would reach handlers as a string.
+  app.removeContentTypeParser('text/plain');
 
   await app.register(multipart, {
     limits: {

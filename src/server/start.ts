@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { buildApp } from './app.js';
+import { buildApp, type AppOptions } from './app.js';
 import { createServices, type Services } from './services.js';
 
 export interface RunningServer {
@@ -13,7 +13,7 @@ export interface RunningServer {
 }
 
 /** Opens the database, makes sure someone can call the API, and listens. */
-export async function startServer(config: Config, options: { logger?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
   const services = await createServices(config);
   let firstKey: string | undefined;
   if (!config.adminKey && (await services.keys.count()) === 0) {
@@ -26,6 +26,7 @@ export async function startServer(config: Config, options: { logger?: boolean } 
     await services.close();
     throw error;
   }
+  let closing: Promise<void> | undefined;
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -34,9 +35,9 @@ export async function startServer(config: Config, options: { logger?: boolean } 
     services,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     firstKey,
-    async close() {
-      await app.close();
-      await services.close();
+    close() {
+      closing ??= app.close().then(() => services.close());
+      return closing;
     },
   };
 }

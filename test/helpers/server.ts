@@ -34,17 +34,18 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   let key = '';
   const created = await call('/v1/admin/keys', { method: 'POST', auth: ADMIN_KEY, json: { name: 'test' } });
   key = ((await created.json()) as { key: string }).key;
-  return {
+  const testServer: TestServer = {
     url,
     dataDir,
     key,
     server,
     call,
     async close() {
-      await server.close();
+      await testServer.server.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
+  return testServer;
 }
 
 /** Every file under a folder, recursively. */
