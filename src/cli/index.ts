@@ -33,12 +33,14 @@ program
       ...(opts.dataDir !== undefined && { PIXELROUTER_DATA_DIR: opts.dataDir }),
     });
     const server = await startServer(config);
-    console.log(`pixelrouter listening on ${server.url} (database: ${server.services.db.kind}, data: ${config.dataDir})`);
+    // One write, so whoever reads the output sees the key together with the "listening" line.
+    let banner = `pixelrouter listening on ${server.url} (database: ${server.services.db.kind}, data: ${config.dataDir})\n`;
     if (server.firstKey) {
-      console.log('\nNo API key existed, so one was created. It is shown only this once; keep it:\n');
-      console.log(`  ${server.firstKey}\n`);
-      console.log(`Try: curl ${server.url}/v1/openai/images/generations -H 'Authorization: Bearer ${server.firstKey.slice(0, 10)}...' --json '{"prompt":"a lighthouse at dawn","model":"test/test"}'\n`);
+      banner += '\nNo API key existed, so one was created. It is shown only this once; keep it:\n\n';
+      banner += `  ${server.firstKey}\n\n`;
+      banner += `Try: curl ${server.url}/v1/openai/images/generations -H 'Authorization: Bearer <that key>' --json '{"prompt":"a lighthouse at dawn","model":"test/test"}'\n`;
     }
+    process.stdout.write(banner);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;

@@ -27,6 +27,6 @@ export const dataUri = (bytes: Buffer, mime = 'image/png') => `data:${mime};base
 export function form(fields: Record<string, string>, files: Array<{ field: string; bytes: Buffer; name?: string; type?: string }> = []) {
   const body = new FormData();
   for (const [k, v] of Object.entries(fields)) body.append(k, v);
-  for (const f of files) body.append(f.field, new Blob([f.bytes], { type: f.type ?? 'image/png' }), f.name ?? 'image.png');
+  for (const f of files) body.append(f.field, new Blob([new Uint8Array(f.bytes)], { type: f.type ?? 'image/png' }), f.name ?? 'image.png');
   return body;
 }

@@ -32,7 +32,7 @@ describe('errors in the OpenAI envelope with real statuses', () => {
     expect(error.message).toBe("Model 'nobody/nothing' does not support image generation");
   });
 
-  it.each([
+  it.each(([
     [{ prompt: 'x' }, 'model'],
     [{ model: 'test/test', size: 'big' }, 'size'],
     [{ model: 'test/test', size: '10x10' }, 'size'], // below the model's minimum
@@ -50,7 +50,7 @@ describe('errors in the OpenAI envelope with real statuses', () => {
     [{ model: 'test/test', prompt: 'x'.repeat(32001) }, 'prompt'], // over the API's ceiling
     [{ model: 'test/test', prompt: 42 }, 'prompt'],
     [{ model: 'test/test', user: 'u'.repeat(300) }, 'user'],
-  ].map(([body, param]) => [param, body] as const))('bad %s: 400 naming it', async (param, body) => {
+  ] as Array<[Record<string, unknown>, string]>).map(([body, param]) => [param, body] as const))('bad %s: 400 naming it', async (param, body) => {
     await expectError(await post(body), 400, { type: 'invalid_request_error', param });
   });
 
