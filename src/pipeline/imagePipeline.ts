@@ -117,7 +117,9 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
         quality: request.quality,
       },
     };
-  } catch (error) {
+  } catch (caught) {
+    // A client that went away is not a server error: record it as such and stop.
+    const error = ctx.signal.aborted && !(caught instanceof ApiError) ? clientClosed() : caught;
     const apiError = error instanceof ApiError ? error : null;
     await recordUsage(deps, request, ctx, model, {
       provider, size, status: 'error', httpStatus: apiError?.status ?? 500, errorCode: apiError?.code ?? 'internal_error',
@@ -126,6 +128,9 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
     throw error;
   }
 }
+
+/** nginx's 499: the client closed the connection before the answer was ready. */
+const clientClosed = () => new ApiError(499, 'invalid_request_error', 'client_disconnected', 'The client closed the connection');
 
 /** The first available offer that can serve the request; otherwise the reason the best one cannot. */
 function chooseOffer(catalog: Catalog, model: ModelEntry, request: ImageRequest): ProviderOffer {
