@@ -1,4 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
+import { QUALITIES } from './api/imageRequest.js';
+import type { PriceRule } from './catalog/types.js';
 
 /** Everything the server reads from its environment, parsed once at start. */
 export interface Config {
@@ -20,6 +24,16 @@ export interface Config {
   maxJsonBytes: number;
   trustProxy: boolean;
   logLevel: string;
+  /** Shared limits across processes when set; in-memory otherwise. */
+  redisUrl?: string;
+  /** Requests per minute per client IP on routes without a key (0 = off). */
+  ipRateLimitPerMinute: number;
+  /** A reservation older than this is assumed orphaned by a crash and released. */
+  reservationTtlSeconds: number;
+  /** Operator margin on every provider price, in percent. */
+  marginPercent: number;
+  /** Per-model prices replacing the catalog's (from the config file). */
+  priceOverrides: Record<string, PriceRule>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,7 +64,59 @@ function parsePort(value: string): number {
   return port;
 }
 
+const usd = z.number().nonnegative().max(1000);
+const micros = (value: number) => Math.round(value * 1_000_000);
+
+/** Prices in the config file are in USD, like everything in the API; the catalog keeps micro-USD. */
+const priceSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('free') }),
+  z.object({ type: z.literal('fixed'), per_image_usd: usd }),
+  z.object({ type: z.literal('per_megapixel'), per_megapixel_usd: usd, per_input_megapixel_usd: usd.optional() }),
+  z.object({ type: z.literal('table'), rows: z.array(z.object({ size: z.string().optional(), quality: z.enum(QUALITIES).optional(), per_image_usd: usd })).min(1) }),
+]).transform((p): PriceRule => {
+  switch (p.type) {
+    case 'free':
+      return { type: 'free' };
+    case 'fixed':
+      return { type: 'fixed', perImageMicros: micros(p.per_image_usd) };
+    case 'per_megapixel':
+      return { type: 'per_megapixel', perMegapixelMicros: micros(p.per_megapixel_usd), perInputMegapixelMicros: p.per_input_megapixel_usd === undefined ? undefined : micros(p.per_input_megapixel_usd) };
+    case 'table':
+      return { type: 'table', rows: p.rows.map((r) => ({ size: r.size, quality: r.quality, perImageMicros: micros(r.per_image_usd) })) };
+  }
+});
+
+const configFileSchema = z.object({
+  margin_percent: z.number().min(0).max(1000).optional(),
+  prices: z.record(z.string(), priceSchema).optional(),
+}).strict();
+
+export type ConfigFile = z.infer<typeof configFileSchema>;
+
+/** Reads the optional JSON config file named by PIXELROUTER_CONFIG. */
+export function readConfigFile(file: string): ConfigFile {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PIXELROUTER_CONFIG: cannot read ${file}: ${(error as Error).message}`);
+  }
+  const parsed = configFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`PIXELROUTER_CONFIG: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+function parseNumber(value: string, name: string, min: number, max: number): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number < min || number > max) throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${value}")`);
+  return number;
+}
+
 export function loadConfig(env: Env = process.env): Config {
+  const file = env.PIXELROUTER_CONFIG ? readConfigFile(env.PIXELROUTER_CONFIG) : {};
   const publicUrl = env.PIXELROUTER_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
   if (publicUrl && !/^https?:\/\//.test(publicUrl)) {
     throw new ConfigError('PIXELROUTER_PUBLIC_URL must start with http:// or https://');
@@ -72,5 +138,12 @@ export function loadConfig(env: Env = process.env): Config {
     maxJsonBytes: parseBytes(env.PIXELROUTER_MAX_JSON_BYTES ?? '100mb', 'PIXELROUTER_MAX_JSON_BYTES'),
     trustProxy: env.PIXELROUTER_TRUST_PROXY === 'true' || env.PIXELROUTER_TRUST_PROXY === '1',
     logLevel: env.LOG_LEVEL || 'info',
+    redisUrl: env.REDIS_URL || undefined,
+    ipRateLimitPerMinute: parseNumber(env.PIXELROUTER_IP_RATE_LIMIT ?? '600', 'PIXELROUTER_IP_RATE_LIMIT', 0, 1e9),
+    reservationTtlSeconds: parseDuration(env.PIXELROUTER_RESERVATION_TTL ?? '15m', 'PIXELROUTER_RESERVATION_TTL'),
+    marginPercent: env.PIXELROUTER_MARGIN_PERCENT !== undefined
+      ? parseNumber(env.PIXELROUTER_MARGIN_PERCENT, 'PIXELROUTER_MARGIN_PERCENT', 0, 1000)
+      : (file.margin_percent ?? 0),
+    priceOverrides: file.prices ?? {},
   };
 }

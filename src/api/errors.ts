@@ -31,7 +31,7 @@ export const unknownModel = (model: string) =>
 export const invalidApiKey = (message = 'Invalid API key') =>
   new ApiError(401, 'authentication_error', 'invalid_api_key', message);
 
-export const permissionDenied = (message: string) => new ApiError(403, 'permission_error', 'forbidden', message);
+export const permissionDenied = (message: string, code = 'forbidden') => new ApiError(403, 'permission_error', code, message);
 
 export const notFound = (message: string, code = 'not_found') => new ApiError(404, 'not_found_error', code, message);
 
@@ -40,6 +40,9 @@ export const tooLarge = (message: string, param: string | null = null) =>
 
 export const unsupportedMediaType = (message: string) =>
   new ApiError(415, 'invalid_request_error', 'unsupported_media_type', message);
+
+export const rateLimited = (message: string, headers: Record<string, string>) =>
+  new ApiError(429, 'rate_limit_error', 'rate_limit_exceeded', message, null, headers);
 
 export const serviceUnavailable = (message = 'Service temporarily unavailable, please retry') =>
   new ApiError(503, 'service_unavailable', 'service_unavailable', message);

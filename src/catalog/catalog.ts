@@ -1,5 +1,6 @@
 import { invalidRequest } from '../api/errors.js';
 import type { Size } from '../api/imageRequest.js';
+import { describePrice, minPerImageMicros, type PricingPolicy } from '../billing/pricing.js';
 import type { Capabilities, ModelEntry, PriceRule, ProviderOffer, SizeRule } from './types.js';
 
 export const SORTS = ['date', 'name', 'price', 'popularity'] as const;
@@ -14,8 +15,6 @@ export interface ModelQuery {
   limit?: number;
 }
 
-const usd = (micros: number) => micros / 1_000_000;
-
 export function sizeAllowed(rule: SizeRule, size: Size): boolean {
   if (rule.kind === 'list') return rule.sizes.includes(`${size.width}x${size.height}`);
   return [size.width, size.height].every((d) => d >= rule.min && d <= rule.max && d % rule.multipleOf === 0);
@@ -27,22 +26,33 @@ export function describeSizeRule(rule: SizeRule): string {
     : `WIDTHxHEIGHT with each side ${rule.min}-${rule.max}${rule.multipleOf > 1 ? ` and a multiple of ${rule.multipleOf}` : ''}`;
 }
 
-const presentPrice = (price: PriceRule) => ({ type: price.type, value: usd(price.perImageMicros) });
-
 /** The cheapest per-image price any offer asks, in micro-USD. */
-export const minPriceMicros = (model: ModelEntry) => Math.min(...model.providers.map((o) => o.price.perImageMicros));
+export const minPriceMicros = (model: ModelEntry) => Math.min(...model.providers.map((o) => minPerImageMicros(o.price)));
 
-export const isFree = (model: ModelEntry) => model.providers.every((o) => o.price.perImageMicros === 0);
+const isFreeRule = (price: PriceRule | undefined) => price?.type === 'free' || (price?.type === 'fixed' && price.perImageMicros === 0);
+export const isFree = (model: ModelEntry) => model.providers.every((o) => isFreeRule(o.price));
+
+/** The catalog with the operator's per-model prices in place of the providers' own. */
+function withOverrides(models: ModelEntry[], overrides: Record<string, PriceRule>): ModelEntry[] {
+  return models.map((model) => {
+    const price = overrides[model.id];
+    return price ? { ...model, providers: model.providers.map((offer) => ({ ...offer, price })) } : model;
+  });
+}
 
 /** The models, looked up by id or alias, filtered and presented in ImageRouter's shape. */
 export class Catalog {
   private byName = new Map<string, ModelEntry>();
+  readonly models: ModelEntry[];
 
   constructor(
-    readonly models: ModelEntry[],
+    models: ModelEntry[],
     private providerAvailable: (providerId: string) => boolean,
+    private pricing: PricingPolicy = { marginPercent: 0 },
+    priceOverrides: Record<string, PriceRule> = {},
   ) {
-    for (const model of models) {
+    this.models = withOverrides(models, priceOverrides);
+    for (const model of this.models) {
       for (const name of [model.id, ...model.aliases]) this.byName.set(name.toLowerCase(), model);
     }
   }
@@ -79,7 +89,7 @@ export class Catalog {
       providers: model.providers.map((offer) => ({
         id: offer.provider,
         model_name: offer.upstreamModel,
-        pricing: presentPrice(offer.price),
+        pricing: offer.price ? describePrice(offer.price, this.pricing) : null,
         available: this.providerAvailable(offer.provider),
       })),
       sizes: [...new Set(model.providers.flatMap((o) => o.capabilities.listedSizes))],

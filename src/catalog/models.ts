@@ -15,7 +15,7 @@ export const MODELS: ModelEntry[] = [
       {
         provider: 'test',
         upstreamModel: 'test',
-        price: { type: 'fixed', perImageMicros: 0 },
+        price: { type: 'free' },
         capabilities: {
           sizes: { kind: 'range', min: 64, max: 4096, multipleOf: 1 },
           defaultSize: '1024x1024',

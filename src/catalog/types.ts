@@ -1,7 +1,21 @@
-import type { OutputFormat } from '../api/imageRequest.js';
+import type { OutputFormat, Quality } from '../api/imageRequest.js';
 
-/** How a provider charges for one image. Amounts are integer micro-USD (1 USD = 1,000,000). */
-export type PriceRule = { type: 'fixed'; perImageMicros: number };
+/**
+ * How a provider charges. Amounts are integer micro-USD (1 USD = 1,000,000). Every rule can say
+ * what a request will cost at most before it runs, so that amount can be reserved.
+ */
+export type PriceRule =
+  | { type: 'free' }
+  | { type: 'fixed'; perImageMicros: number }
+  /** First matching row wins; a row without size or quality matches any. */
+  | { type: 'table'; rows: Array<{ size?: string; quality?: Quality; perImageMicros: number }> }
+  | { type: 'per_megapixel'; perMegapixelMicros: number; perInputMegapixelMicros?: number }
+  /** Priced after generation from what the upstream reports (its cost, or tokens), never above the maximum. */
+  | {
+      type: 'reported';
+      maxPerImageMicros: number;
+      tokens?: { inputPerMillionMicros: number; imageInputPerMillionMicros: number; outputPerMillionMicros: number };
+    };
 
 /** Which output sizes an offer accepts. */
 export type SizeRule =
@@ -30,7 +44,8 @@ export interface Capabilities {
 export interface ProviderOffer {
   provider: string;
   upstreamModel: string;
-  price: PriceRule;
+  /** No price means the model is refused (fail closed) until the operator sets one. */
+  price?: PriceRule;
   capabilities: Capabilities;
 }
 

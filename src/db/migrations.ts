@@ -54,4 +54,72 @@ export const MIGRATIONS: Migration[] = [
       'CREATE INDEX usage_records_created_at ON usage_records (created_at)',
     ],
   },
+  {
+    id: 2,
+    name: 'accounts, ledger, reservations, key limits, idempotency',
+    statements: [
+      `CREATE TABLE accounts (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        balance_micros bigint NOT NULL DEFAULT 0 CHECK (balance_micros >= 0),
+        reserved_micros bigint NOT NULL DEFAULT 0 CHECK (reserved_micros >= 0),
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      // Every change of money is a ledger entry: deposits (top-ups, adjustments) and charges.
+      `CREATE TABLE ledger_entries (
+        id bigserial PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id),
+        kind text NOT NULL CHECK (kind IN ('deposit', 'charge')),
+        amount_micros bigint NOT NULL,
+        key_id text,
+        request_id text,
+        note text,
+        created_at timestamptz NOT NULL DEFAULT now()
+      )`,
+      'CREATE INDEX ledger_entries_account ON ledger_entries (account_id, created_at)',
+      `CREATE TABLE reservations (
+        id text PRIMARY KEY,
+        account_id text NOT NULL REFERENCES accounts (id),
+        key_id text NOT NULL,
+        day date NOT NULL,
+        amount_micros bigint NOT NULL CHECK (amount_micros > 0),
+        created_at timestamptz NOT NULL DEFAULT now(),
+        expires_at timestamptz NOT NULL
+      )`,
+      'ALTER TABLE api_keys ADD COLUMN account_id text REFERENCES accounts (id)',
+      'ALTER TABLE api_keys ADD COLUMN enabled boolean NOT NULL DEFAULT true',
+      'ALTER TABLE api_keys ADD COLUMN expires_at timestamptz',
+      'ALTER TABLE api_keys ADD COLUMN allowed_models text[]',
+      'ALTER TABLE api_keys ADD COLUMN rate_limit_rpm integer',
+      'ALTER TABLE api_keys ADD COLUMN concurrency_limit integer',
+      'ALTER TABLE api_keys ADD COLUMN spend_limit_micros bigint',
+      'ALTER TABLE api_keys ADD COLUMN daily_spend_limit_micros bigint',
+      'ALTER TABLE api_keys ADD COLUMN spent_micros bigint NOT NULL DEFAULT 0',
+      'ALTER TABLE api_keys ADD COLUMN reserved_micros bigint NOT NULL DEFAULT 0',
+      // Keys made before accounts existed each get an account of their own, with nothing in it.
+      "INSERT INTO accounts (id, name) SELECT 'acct_' || substr(id, 5), name FROM api_keys",
+      "UPDATE api_keys SET account_id = 'acct_' || substr(id, 5)",
+      'ALTER TABLE api_keys ALTER COLUMN account_id SET NOT NULL',
+      `CREATE TABLE key_daily_spend (
+        key_id text NOT NULL,
+        day date NOT NULL,
+        spent_micros bigint NOT NULL DEFAULT 0,
+        reserved_micros bigint NOT NULL DEFAULT 0,
+        PRIMARY KEY (key_id, day)
+      )`,
+      'ALTER TABLE usage_records ADD COLUMN account_id text',
+      "ALTER TABLE usage_records ADD COLUMN attempts jsonb NOT NULL DEFAULT '[]'",
+      'CREATE INDEX usage_records_account ON usage_records (account_id, created_at)',
+      `CREATE TABLE idempotency_keys (
+        key_id text NOT NULL,
+        idempotency_key text NOT NULL,
+        body_hash text NOT NULL,
+        state text NOT NULL CHECK (state IN ('pending', 'done')),
+        http_status integer,
+        response jsonb,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (key_id, idempotency_key)
+      )`,
+    ],
+  },
 ];

@@ -1,6 +1,9 @@
-import { ApiError, invalidRequest, serviceUnavailable, unknownModel } from '../api/errors.js';
+import { ApiError, invalidRequest, permissionDenied, serviceUnavailable, unknownModel } from '../api/errors.js';
 import { formatSize, parseSize, type ImageRequest, type Size } from '../api/imageRequest.js';
-import type { UsageLog } from '../billing/usage.js';
+import { modelAllowed, newId, type Principal } from '../auth/keys.js';
+import type { Ledger, Reservation } from '../billing/ledger.js';
+import { actualCost, estimateMaxCost, type PricingPolicy } from '../billing/pricing.js';
+import type { Attempt, UsageLog, UsageRecord } from '../billing/usage.js';
 import { describeSizeRule, sizeAllowed, type Catalog } from '../catalog/catalog.js';
 import type { ModelEntry, ProviderOffer } from '../catalog/types.js';
 import { normalizeOutput } from '../images/transcode.js';
@@ -12,11 +15,14 @@ export interface PipelineDeps {
   providers: Map<string, ImageProvider>;
   store: ImageStore;
   usage: UsageLog;
+  ledger: Ledger;
+  pricing: PricingPolicy;
+  reservationTtlSeconds: number;
 }
 
 export interface RequestContext {
   endpoint: 'generations' | 'edits';
-  keyId: string | null;
+  principal: Principal;
   /** Where returned URLs point: `https://host[:port]`. */
   baseUrl: string;
   /** Aborted when the client goes away. */
@@ -37,6 +43,7 @@ export interface ImageResponseBody {
 export interface ImageResult {
   body: ImageResponseBody;
   provider: string;
+  /** What the account was charged (for the admin key, which has no account: the price). */
   costMicros: number;
 }
 
@@ -68,32 +75,65 @@ const resolveSize = (request: ImageRequest, offer: ProviderOffer): Size =>
 
 /**
  * One image request from resolution to response, a straight line: resolve the model, check what it
- * can do, pick a provider, generate, normalise, deliver, record. Throws ApiError for the client.
+ * can do, reserve the most it can cost, generate, normalise, deliver, then settle (charge what was
+ * made, release the rest) together with the usage record. Throws ApiError for the client; on any
+ * failure the reservation is released whole.
  */
 export async function runImageRequest(deps: PipelineDeps, request: ImageRequest, ctx: RequestContext): Promise<ImageResult> {
   const model = deps.catalog.resolve(request.model);
   if (!model) throw unknownModel(request.model);
+  const key = ctx.principal.kind === 'key' ? ctx.principal : null;
+  if (key && !modelAllowed(key.limits.allowedModels, model.id)) {
+    throw new ApiError(403, 'permission_error', 'model_not_allowed', `This key may not use the model '${model.id}'`, 'model');
+  }
+  const id = newId('req');
+  const attempts: Attempt[] = [];
+  let reservation: Reservation | null = null;
   let provider: string | null = null;
   let size: Size | null = null;
+  const record = (outcome: Pick<UsageRecord, 'status' | 'httpStatus' | 'errorCode' | 'images' | 'outputIds'>): UsageRecord => ({
+    id, accountId: key?.accountId ?? null, keyId: key?.keyId ?? null, endpoint: ctx.endpoint, model: model.id, provider, attempts,
+    n: request.n, size: size ? formatSize(size) : null, quality: request.quality, responseFormat: request.responseFormat,
+    costMicros: 0, latencyMs: Date.now() - ctx.startedAt,
+    prompt: request.responseFormat === 'b64_ephemeral' ? null : request.prompt,
+    ...outcome,
+  });
   try {
     const generalProblem = requestProblem(request);
     if (generalProblem) throw generalProblem;
     const offer = chooseOffer(deps.catalog, model, request);
+    const price = offer.price!;
     provider = offer.provider;
     size = resolveSize(request, offer);
     const adapter = deps.providers.get(offer.provider);
     if (!adapter) throw serviceUnavailable(`Provider '${offer.provider}' is not configured`);
-    const result = await adapter.generate({ request, upstreamModel: offer.upstreamModel, size, signal: ctx.signal });
+
+    const maxCost = estimateMaxCost(price, request, size, deps.pricing);
+    if (key && maxCost > 0) {
+      reservation = await deps.ledger.reserve({
+        id, accountId: key.accountId, keyId: key.keyId, amountMicros: maxCost, ttlSeconds: deps.reservationTtlSeconds,
+        spendLimitMicros: key.limits.spendLimitMicros, dailySpendLimitMicros: key.limits.dailySpendLimitMicros,
+      });
+    }
+
+    const callStarted = Date.now();
+    let result;
+    try {
+      result = await adapter.generate({ request, upstreamModel: offer.upstreamModel, size, signal: ctx.signal });
+      attempts.push({ provider: offer.provider, status: 'success', latency_ms: Date.now() - callStarted });
+    } catch (error) {
+      attempts.push({ provider: offer.provider, status: 'error', latency_ms: Date.now() - callStarted, error_code: error instanceof ApiError ? (error.code ?? undefined) : 'upstream_error' });
+      throw error;
+    }
     if (result.images.length === 0) throw new ApiError(502, 'upstream_error', 'upstream_error', 'The provider returned no image');
 
-    const costMicros = offer.price.perImageMicros * result.images.length;
     const data: ImageResponseBody['data'] = [];
     const outputIds: string[] = [];
     for (const image of result.images) {
       const bytes = await normalizeOutput(image, { format: request.outputFormat, compression: request.outputCompression, background: request.background });
       const item: ImageResponseBody['data'][number] = {};
       if (request.responseFormat === 'url') {
-        const stored = await deps.store.save(bytes, request.outputFormat, ctx.keyId);
+        const stored = await deps.store.save(bytes, request.outputFormat, key?.keyId ?? null);
         outputIds.push(stored.id);
         item.url = `${ctx.baseUrl}/storage/${stored.name}`;
       } else {
@@ -102,16 +142,16 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       if (image.revisedPrompt) item.revised_prompt = image.revisedPrompt;
       data.push(item);
     }
-    const latency = Date.now() - ctx.startedAt;
-    await recordUsage(deps, request, ctx, model, { provider, size, status: 'success', httpStatus: 200, errorCode: null, costMicros, images: data.length, outputIds, latency });
+    const cost = actualCost(price, request, size, data.length, result.usage, deps.pricing);
+    const charged = await finish(deps, reservation, cost, record({ status: 'success', httpStatus: 200, errorCode: null, images: data.length, outputIds }));
     return {
       provider: offer.provider,
-      costMicros,
+      costMicros: charged,
       body: {
         created: Math.floor(Date.now() / 1000),
         data,
-        latency,
-        cost: costMicros / 1_000_000,
+        latency: Date.now() - ctx.startedAt,
+        cost: charged / 1_000_000,
         output_format: request.outputFormat,
         size: formatSize(size),
         quality: request.quality,
@@ -121,12 +161,24 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
     // A client that went away is not a server error: record it as such and stop.
     const error = ctx.signal.aborted && !(caught instanceof ApiError) ? clientClosed() : caught;
     const apiError = error instanceof ApiError ? error : null;
-    await recordUsage(deps, request, ctx, model, {
-      provider, size, status: 'error', httpStatus: apiError?.status ?? 500, errorCode: apiError?.code ?? 'internal_error',
-      costMicros: 0, images: 0, outputIds: [], latency: Date.now() - ctx.startedAt,
-    }).catch(() => {});
+    await finish(deps, reservation, 0, record({
+      status: 'error', httpStatus: apiError?.status ?? 500, errorCode: apiError?.code ?? 'internal_error', images: 0, outputIds: [],
+    })).catch(() => {}); // a reservation that cannot be released now is released by the reconciler
     throw error;
   }
+}
+
+/**
+ * Settles the reservation (charging `costMicros`, releasing the rest) and writes the usage record,
+ * in one transaction. Without a reservation (free requests, the admin key) only the record is
+ * written. Returns what was charged.
+ */
+async function finish(deps: PipelineDeps, reservation: Reservation | null, costMicros: number, usage: UsageRecord): Promise<number> {
+  if (!reservation) {
+    await deps.usage.record({ ...usage, costMicros });
+    return costMicros;
+  }
+  return deps.ledger.settle(reservation.id, costMicros, `${usage.model} x${usage.images}`, (tx, charged) => deps.usage.record({ ...usage, costMicros: charged }, tx));
 }
 
 /** nginx's 499: the client closed the connection before the answer was ready. */
@@ -137,37 +189,9 @@ function chooseOffer(catalog: Catalog, model: ModelEntry, request: ImageRequest)
   const problems = model.providers.map((offer) => offerProblem(offer, request, resolveSize(request, offer)));
   const capable = model.providers.filter((_, i) => problems[i] === null);
   if (capable.length === 0) throw problems[0]!;
-  const available = capable.filter((offer) => catalog.availableOffers(model).includes(offer));
+  const priced = capable.filter((offer) => offer.price !== undefined);
+  if (priced.length === 0) throw permissionDenied(`The model '${model.id}' has no price on this server, so it cannot be used`, 'model_not_priced');
+  const available = priced.filter((offer) => catalog.availableOffers(model).includes(offer));
   if (available.length === 0) throw serviceUnavailable(`No provider for '${model.id}' is configured on this server`);
   return available[0]!;
-}
-
-async function recordUsage(
-  deps: PipelineDeps,
-  request: ImageRequest,
-  ctx: RequestContext,
-  model: ModelEntry,
-  outcome: {
-    provider: string | null; size: Size | null; status: 'success' | 'error'; httpStatus: number; errorCode: string | null;
-    costMicros: number; images: number; outputIds: string[]; latency: number;
-  },
-) {
-  await deps.usage.record({
-    keyId: ctx.keyId,
-    endpoint: ctx.endpoint,
-    model: model.id,
-    provider: outcome.provider,
-    n: request.n,
-    images: outcome.images,
-    size: outcome.size ? formatSize(outcome.size) : null,
-    quality: request.quality,
-    responseFormat: request.responseFormat,
-    status: outcome.status,
-    httpStatus: outcome.httpStatus,
-    errorCode: outcome.errorCode,
-    costMicros: outcome.costMicros,
-    latencyMs: outcome.latency,
-    prompt: request.responseFormat === 'b64_ephemeral' ? null : request.prompt,
-    outputIds: outcome.outputIds,
-  });
 }

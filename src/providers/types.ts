@@ -8,8 +8,18 @@ export interface GeneratedImage {
   revisedPrompt?: string;
 }
 
+/** What the upstream says the call used, for `reported` prices. */
+export interface UpstreamUsage {
+  /** The upstream's own price for the call, in micro-USD. */
+  costMicros?: number;
+  inputTokens?: number;
+  imageInputTokens?: number;
+  outputTokens?: number;
+}
+
 export interface ProviderResult {
   images: GeneratedImage[];
+  usage?: UpstreamUsage;
 }
 
 /** What an adapter is asked to do: the request, resolved against the catalog. */

@@ -16,9 +16,11 @@ export async function authenticate(request: FastifyRequest, services: Services):
   if (!key) throw invalidApiKey('Missing API key: send Authorization: Bearer <key>');
   const admin = services.config.adminKey;
   if (admin && secretsEqual(key, admin)) return { kind: 'admin' };
-  const principal = await services.keys.lookup(key);
-  if (!principal) throw invalidApiKey();
-  return principal;
+  const result = await services.keys.lookup(key);
+  if (result === 'unknown') throw invalidApiKey();
+  if (result === 'disabled') throw invalidApiKey('This API key is disabled');
+  if (result === 'expired') throw invalidApiKey('This API key has expired');
+  return result;
 }
 
 /** The admin key only; user keys get 403. */

@@ -1,10 +1,14 @@
 import path from 'node:path';
 import { KeyStore } from '../auth/keys.js';
+import { IdempotencyStore } from '../billing/idempotency.js';
+import { Ledger } from '../billing/ledger.js';
+import type { PricingPolicy } from '../billing/pricing.js';
 import { UsageLog } from '../billing/usage.js';
 import { Catalog } from '../catalog/catalog.js';
 import { MODELS } from '../catalog/models.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/index.js';
+import { createLimits, type Limits } from '../limits/index.js';
 import { TestProvider } from '../providers/test/index.js';
 import type { ImageProvider } from '../providers/types.js';
 import { FileBlobs, type BlobBackend } from '../storage/blobs.js';
@@ -15,32 +19,62 @@ export interface Services {
   config: Config;
   db: Database;
   keys: KeyStore;
+  ledger: Ledger;
+  idempotency: IdempotencyStore;
+  limits: Limits;
   catalog: Catalog;
   providers: Map<string, ImageProvider>;
+  pricing: PricingPolicy;
+  reservationTtlSeconds: number;
   blobs: BlobBackend;
   store: ImageStore;
   usage: UsageLog;
   close(): Promise<void>;
 }
 
-export async function createServices(config: Config): Promise<Services> {
+export interface ServiceOverrides {
+  /** Replaces the built-in providers (tests use this to stand in failing or slow upstreams). */
+  providers?: ImageProvider[];
+}
+
+export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const providers = new Map<string, ImageProvider>([[new TestProvider().id, new TestProvider()]]);
-  const catalog = new Catalog(MODELS, (id) => providers.get(id)?.isAvailable() ?? false);
+  const limits = await createLimits({ redisUrl: config.redisUrl }).catch(async (error) => {
+    await db.close();
+    throw error;
+  });
+  const providers = new Map<string, ImageProvider>((overrides.providers ?? [new TestProvider()]).map((p) => [p.id, p]));
+  const pricing: PricingPolicy = { marginPercent: config.marginPercent };
+  const catalog = new Catalog(MODELS, (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
   const blobs = new FileBlobs(path.join(config.dataDir, 'images'));
   const store = new ImageStore(db, blobs, config.urlTtlSeconds);
+  const ledger = new Ledger(db);
+
+  // Money reserved by a process that crashed goes back to its account. The embedded database has
+  // one process, so at start every open reservation is orphaned; on PostgreSQL other processes may
+  // be mid-request, so only expired reservations are released, now and periodically.
+  await ledger.releaseStale(db.kind === 'pglite');
+  const reconciler = setInterval(() => void ledger.releaseStale(false).catch(() => {}), Math.min(60, config.reservationTtlSeconds) * 1000);
+  reconciler.unref();
   const stopSweeper = store.startSweeper(config.sweepIntervalSeconds, () => {});
   return {
     config,
     db,
     keys: new KeyStore(db),
+    ledger,
+    idempotency: new IdempotencyStore(db),
+    limits,
     catalog,
     providers,
+    pricing,
+    reservationTtlSeconds: config.reservationTtlSeconds,
     blobs,
     store,
     usage: new UsageLog(db),
     async close() {
+      clearInterval(reconciler);
       stopSweeper();
+      await limits.close();
       await db.close();
     },
   };

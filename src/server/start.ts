@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { buildApp, type AppOptions } from './app.js';
-import { createServices, type Services } from './services.js';
+import { createServices, type ServiceOverrides, type Services } from './services.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -13,11 +13,12 @@ export interface RunningServer {
 }
 
 /** Opens the database, makes sure someone can call the API, and listens. */
-export async function startServer(config: Config, options: AppOptions = {}): Promise<RunningServer> {
-  const services = await createServices(config);
+export async function startServer(config: Config, options: AppOptions & ServiceOverrides = {}): Promise<RunningServer> {
+  const services = await createServices(config, options);
   let firstKey: string | undefined;
   if (!config.adminKey && (await services.keys.count()) === 0) {
-    firstKey = (await services.keys.create('default')).key;
+    const accountId = await services.ledger.createAccount('default');
+    firstKey = (await services.keys.create(accountId, { name: 'default' })).key;
   }
   const app = await buildApp(services, options);
   try {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Catalog, parseModelQuery, sizeAllowed } from '../../src/catalog/catalog.js';
 import { MODELS } from '../../src/catalog/models.js';
+import { minPerImageMicros } from '../../src/billing/pricing.js';
 import type { ModelEntry } from '../../src/catalog/types.js';
 
 // A made-up catalog: the shipped one has a single model until real providers arrive.
@@ -75,7 +76,9 @@ describe('catalog', () => {
       expect(entry.releaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(entry.providers.length).toBeGreaterThan(0);
       for (const offer of entry.providers) {
-        expect(Number.isInteger(offer.price.perImageMicros) && offer.price.perImageMicros >= 0).toBe(true);
+        expect(offer.price).toBeDefined();
+        const cheapest = minPerImageMicros(offer.price);
+        expect(Number.isInteger(cheapest) && cheapest >= 0).toBe(true);
         expect(offer.capabilities.maxPromptLength).toBeLessThanOrEqual(32000);
         expect(offer.capabilities.maxInputImages).toBeLessThanOrEqual(16);
       }

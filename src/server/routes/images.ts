@@ -1,8 +1,38 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { invalidRequest, rateLimited } from '../../api/errors.js';
+import type { Principal } from '../../auth/keys.js';
+import { requestFingerprint } from '../../billing/idempotency.js';
 import { runImageRequest } from '../../pipeline/imagePipeline.js';
 import { authenticate } from '../auth.js';
 import { readImageRequest } from '../parse/imageRequestBody.js';
 import type { Services } from '../services.js';
+
+/** Per-key requests per minute, then concurrency; returns the slot release (a no-op without a limit). */
+async function applyKeyLimits(services: Services, principal: Principal, reply: FastifyReply): Promise<() => Promise<void>> {
+  if (principal.kind !== 'key') return async () => {};
+  const { rateLimitRpm, concurrencyLimit } = principal.limits;
+  const bucket = `key:${principal.keyId}`;
+  if (rateLimitRpm) {
+    const decision = await services.limits.consumeRate(bucket, rateLimitRpm);
+    const headers = {
+      'x-ratelimit-limit': String(decision.limit),
+      'x-ratelimit-remaining': String(decision.remaining),
+      'x-ratelimit-reset': String(decision.resetSeconds),
+    };
+    if (!decision.allowed) {
+      throw rateLimited(`Rate limit exceeded: ${rateLimitRpm} requests per minute for this key`, { ...headers, 'retry-after': String(decision.resetSeconds) });
+    }
+    reply.headers(headers);
+  }
+  if (concurrencyLimit) {
+    const slot = await services.limits.acquireConcurrency(bucket, concurrencyLimit);
+    if (!slot.allowed) {
+      throw rateLimited(`Rate limit exceeded: at most ${concurrencyLimit} requests at a time for this key`, { 'retry-after': '1' });
+    }
+    return slot.release;
+  }
+  return async () => {};
+}
 
 /**
  * The unified image endpoint: /generations and /edits are the same handler, each accepting JSON and
@@ -12,8 +42,7 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
   const handle = (endpoint: 'generations' | 'edits') => async (request: FastifyRequest, reply: FastifyReply) => {
     const startedAt = Date.now();
     const principal = await authenticate(request, services);
-    const imageRequest = await readImageRequest(request, services.config.maxUploadBytes);
-
+    const release = await applyKeyLimits(services, principal, reply);
     // A client that goes away aborts the upstream work.
     const controller = new AbortController();
     const onClose = () => {
@@ -21,18 +50,40 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
     };
     reply.raw.on('close', onClose);
     try {
-      const result = await runImageRequest(services, imageRequest, {
-        endpoint,
-        keyId: principal.kind === 'key' ? principal.keyId : null,
-        baseUrl: services.config.publicUrl ?? `${request.protocol}://${request.host}`,
-        signal: controller.signal,
-        startedAt,
-      });
-      reply.header('x-pixelrouter-cost', String(result.body.cost));
-      reply.header('x-pixelrouter-provider', result.provider);
-      return result.body;
+      const imageRequest = await readImageRequest(request, services.config.maxUploadBytes);
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
+        throw invalidRequest('Idempotency-Key must be 1-255 characters', 'Idempotency-Key');
+      }
+      const owner = principal.kind === 'key' ? principal.keyId : 'admin';
+      if (idempotencyKey) {
+        const start = await services.idempotency.begin(owner, idempotencyKey, requestFingerprint(endpoint, imageRequest));
+        if (start.kind === 'replay') {
+          reply.header('idempotent-replayed', 'true');
+          return reply.status(start.status).send(start.body);
+        }
+      }
+      try {
+        const result = await runImageRequest(services, imageRequest, {
+          endpoint,
+          principal,
+          baseUrl: services.config.publicUrl ?? `${request.protocol}://${request.host}`,
+          signal: controller.signal,
+          startedAt,
+        });
+        if (idempotencyKey) {
+          await services.idempotency.complete(owner, idempotencyKey, 200, imageRequest.responseFormat === 'b64_ephemeral' ? null : result.body);
+        }
+        reply.header('x-pixelrouter-cost', String(result.body.cost));
+        reply.header('x-pixelrouter-provider', result.provider);
+        return result.body;
+      } catch (error) {
+        if (idempotencyKey) await services.idempotency.abandon(owner, idempotencyKey).catch(() => {});
+        throw error;
+      }
     } finally {
       reply.raw.off('close', onClose);
+      await release();
     }
   };
 
