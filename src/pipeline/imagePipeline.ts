@@ -81,24 +81,24 @@ const resolveSize = (request: ImageRequest, offer: ProviderOffer): Size =>
  */
 export async function runImageRequest(deps: PipelineDeps, request: ImageRequest, ctx: RequestContext): Promise<ImageResult> {
   const model = deps.catalog.resolve(request.model);
-  if (!model) throw unknownModel(request.model);
   const key = ctx.principal.kind === 'key' ? ctx.principal : null;
-  if (key && !modelAllowed(key.limits.allowedModels, model.id)) {
-    throw new ApiError(403, 'permission_error', 'model_not_allowed', `This key may not use the model '${model.id}'`, 'model');
-  }
   const id = newId('req');
   const attempts: Attempt[] = [];
   let reservation: Reservation | null = null;
   let provider: string | null = null;
   let size: Size | null = null;
   const record = (outcome: Pick<UsageRecord, 'status' | 'httpStatus' | 'errorCode' | 'images' | 'outputIds'>): UsageRecord => ({
-    id, accountId: key?.accountId ?? null, keyId: key?.keyId ?? null, endpoint: ctx.endpoint, model: model.id, provider, attempts,
+    id, accountId: key?.accountId ?? null, keyId: key?.keyId ?? null, endpoint: ctx.endpoint, model: model?.id ?? request.model, provider, attempts,
     n: request.n, size: size ? formatSize(size) : null, quality: request.quality, responseFormat: request.responseFormat,
     costMicros: 0, latencyMs: Date.now() - ctx.startedAt,
     prompt: request.responseFormat === 'b64_ephemeral' ? null : request.prompt,
     ...outcome,
   });
   try {
+    if (!model) throw unknownModel(request.model);
+    if (key && !modelAllowed(key.limits.allowedModels, model.id)) {
+      throw new ApiError(403, 'permission_error', 'model_not_allowed', `This key may not use the model '${model.id}'`, 'model');
+    }
     const generalProblem = requestProblem(request);
     if (generalProblem) throw generalProblem;
     const offer = chooseOffer(deps.catalog, model, request);

@@ -3,6 +3,8 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LIMITS } from '../api/imageRequest.js';
 import { registerErrorHandlers } from './errors.js';
+import { rateLimited } from '../api/errors.js';
+import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
@@ -43,6 +45,13 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    // Routes anyone may call without a key are limited per client address.
+    if (config.ipRateLimitPerMinute > 0 && (request.routeOptions.config as { public?: boolean } | undefined)?.public) {
+      const decision = await services.limits.consumeRate(`ip:${request.ip}`, config.ipRateLimitPerMinute);
+      const headers = { 'x-ratelimit-limit': String(decision.limit), 'x-ratelimit-remaining': String(decision.remaining), 'x-ratelimit-reset': String(decision.resetSeconds) };
+      if (!decision.allowed) throw rateLimited('Rate limit exceeded for this address', { ...headers, 'retry-after': String(decision.resetSeconds) });
+      reply.headers(headers);
+    }
   });
   registerErrorHandlers(app);
   // Only JSON and multipart bodies are part of the API; plain text would reach handlers as a string.
@@ -62,6 +71,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(modelRoutes, { services });
   await app.register(imageRoutes, { services });
   await app.register(storageRoutes, { services });
+  await app.register(accountRoutes, { services });
   await app.register(adminRoutes, { services });
   return app;
 }

@@ -6,6 +6,7 @@ import type { PricingPolicy } from '../billing/pricing.js';
 import { UsageLog } from '../billing/usage.js';
 import { Catalog } from '../catalog/catalog.js';
 import { MODELS } from '../catalog/models.js';
+import type { ModelEntry } from '../catalog/types.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { createLimits, type Limits } from '../limits/index.js';
@@ -33,8 +34,9 @@ export interface Services {
 }
 
 export interface ServiceOverrides {
-  /** Replaces the built-in providers (tests use this to stand in failing or slow upstreams). */
+  /** Replace the built-in providers and catalog (tests use this to stand in failing upstreams). */
   providers?: ImageProvider[];
+  models?: ModelEntry[];
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
@@ -45,7 +47,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   });
   const providers = new Map<string, ImageProvider>((overrides.providers ?? [new TestProvider()]).map((p) => [p.id, p]));
   const pricing: PricingPolicy = { marginPercent: config.marginPercent };
-  const catalog = new Catalog(MODELS, (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
+  const catalog = new Catalog(overrides.models ?? MODELS, (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
   const blobs = new FileBlobs(path.join(config.dataDir, 'images'));
   const store = new ImageStore(db, blobs, config.urlTtlSeconds);
   const ledger = new Ledger(db);

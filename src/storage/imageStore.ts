@@ -57,6 +57,12 @@ export class ImageStore {
     return bytes ? { bytes, contentType: rows[0].content_type, expiresAt: new Date(rows[0].expires_at) } : null;
   }
 
+  /** Deletes one image now (its link answers 404 from here on). */
+  async delete(id: string): Promise<void> {
+    const rows = await this.db.query<{ ext: string }>('DELETE FROM stored_images WHERE id = $1 RETURNING ext', [id]);
+    if (rows[0]) await this.blobs.delete(`${id}.${rows[0].ext}`);
+  }
+
   /** Deletes images whose links expired; returns how many. */
   async sweep(): Promise<number> {
     const expired = await this.db.query<{ id: string; ext: string }>(

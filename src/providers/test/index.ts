@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { InputImage, Size } from '../../api/imageRequest.js';
-import type { GeneratedImage, ImageProvider, ProviderCall } from '../types.js';
+import type { GeneratedImage, ImageProvider, ProviderCall, ProviderResult } from '../types.js';
 import { hashString, renderScene } from './scene.js';
 
 /**
@@ -16,7 +16,7 @@ export class TestProvider implements ImageProvider {
     return true;
   }
 
-  async generate({ request, size, signal }: ProviderCall) {
+  async generate({ request, size, signal }: ProviderCall): Promise<ProviderResult> {
     const seedText = request.extras.seed === undefined ? '' : String(request.extras.seed);
     const baseSeed = hashString(`${request.prompt}\u0000${seedText}`);
     const transparent = request.background === 'transparent';

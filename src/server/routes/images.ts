@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { invalidRequest, rateLimited } from '../../api/errors.js';
-import type { Principal } from '../../auth/keys.js';
+import { ApiError, invalidRequest, rateLimited } from '../../api/errors.js';
+import { newId, type Principal } from '../../auth/keys.js';
 import { requestFingerprint } from '../../billing/idempotency.js';
 import { runImageRequest } from '../../pipeline/imagePipeline.js';
 import { authenticate } from '../auth.js';
@@ -34,6 +34,18 @@ async function applyKeyLimits(services: Services, principal: Principal, reply: F
   return async () => {};
 }
 
+/** A request refused before it could be parsed still leaves a usage record (the pipeline writes all others). */
+async function recordRejected(services: Services, principal: Principal, endpoint: 'generations' | 'edits', request: FastifyRequest, error: unknown, startedAt: number) {
+  const body = request.body as { model?: unknown } | undefined;
+  const apiError = error instanceof ApiError ? error : null;
+  await services.usage.record({
+    id: newId('req'), accountId: principal.kind === 'key' ? principal.accountId : null, keyId: principal.kind === 'key' ? principal.keyId : null,
+    endpoint, model: typeof body?.model === 'string' ? body.model.slice(0, 200) : '', provider: null, attempts: [], n: 0, images: 0,
+    size: null, quality: null, responseFormat: null, status: 'error', httpStatus: apiError?.status ?? 500, errorCode: apiError?.code ?? 'internal_error',
+    costMicros: 0, latencyMs: Date.now() - startedAt, prompt: null, outputIds: [],
+  });
+}
+
 /**
  * The unified image endpoint: /generations and /edits are the same handler, each accepting JSON and
  * multipart, under /v1/openai/images and the bare /v1/images alias the OpenAI SDKs use.
@@ -50,7 +62,10 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
     };
     reply.raw.on('close', onClose);
     try {
-      const imageRequest = await readImageRequest(request, services.config.maxUploadBytes);
+      const imageRequest = await readImageRequest(request, services.config.maxUploadBytes).catch(async (error: unknown) => {
+        await recordRejected(services, principal, endpoint, request, error, startedAt).catch(() => {});
+        throw error;
+      });
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
         throw invalidRequest('Idempotency-Key must be 1-255 characters', 'Idempotency-Key');

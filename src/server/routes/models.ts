@@ -24,18 +24,19 @@ export async function modelRoutes(app: FastifyInstance, { services }: { services
   };
 
   // ImageRouter's shape: an object keyed by model id.
-  app.get('/v1/models', async (request) => {
+  const open = { config: { public: true } };
+  app.get('/v1/models', open, async (request) => {
     const query = parseModelQuery(request.query as Record<string, string | undefined>);
     const popularity = query.sort === 'popularity' || query.sort === undefined ? await usage.popularity() : new Map();
     return catalog.list(query, popularity);
   });
-  app.get('/v1/models/*', async (request) => catalog.present(lookup(request)));
+  app.get('/v1/models/*', open, async (request) => catalog.present(lookup(request)));
 
   // OpenAI's list shape, so SDKs with base URL /v1/openai can list models.
-  app.get('/v1/openai/models', async () => ({ object: 'list', data: catalog.models.map(openAiModel) }));
-  app.get('/v1/openai/models/*', async (request) => openAiModel(lookup(request)));
+  app.get('/v1/openai/models', open, async () => ({ object: 'list', data: catalog.models.map(openAiModel) }));
+  app.get('/v1/openai/models/*', open, async (request) => openAiModel(lookup(request)));
 
-  app.post('/operations/get-popular-models', async () => {
+  app.post('/operations/get-popular-models', open, async () => {
     const popularity = await usage.popularity(7);
     return catalog.popular(popularity, 10).map((model) => ({ ...catalog.present(model), uses_last_7_days: popularity.get(model.id) ?? 0 }));
   });

@@ -4,7 +4,7 @@ import type { Services } from '../services.js';
 
 /** Hosted outputs. The name is the only credential: 128 random bits. Expired links are 404. */
 export async function storageRoutes(app: FastifyInstance, { services }: { services: Services }) {
-  app.get('/storage/:name', async (request, reply) => {
+  app.get('/storage/:name', { config: { public: true } }, async (request, reply) => {
     const { name } = request.params as { name: string };
     const image = await services.store.open(name);
     if (!image) throw notFound('Image not found or its link has expired', 'image_not_found');
