@@ -69,8 +69,9 @@ function number(value: string, name: string) {
   if (!Number.isFinite(n)) throw new CliError(`${name} must be a number`, EXIT.usage);
   return n;
 }
-/** "none" clears a limit. */
-const limitOrNone = (name: string) => (value: string) => (value === 'none' ? null : number(value, name));
+/** "none" clears a limit; commander cannot carry null through a parser, so it stays the string until keyBody. */
+const limitOrNone = (name: string) => (value: string) => (value === 'none' ? 'none' : number(value, name));
+const cleared = <T>(value: T | 'none' | undefined) => (value === 'none' ? null : value);
 
 /** Key limit flags shared by `keys create` and `keys update`. */
 const withKeySettings = (command: Command) =>
@@ -79,13 +80,14 @@ const withKeySettings = (command: Command) =>
     .option('--concurrency <n|none>', 'requests at a time', limitOrNone('--concurrency'))
     .option('--spend-limit <usd|none>', 'total spend limit in USD', limitOrNone('--spend-limit'))
     .option('--daily-spend-limit <usd|none>', 'spend limit per UTC day in USD', limitOrNone('--daily-spend-limit'))
-    .option('--models <patterns|none>', 'allowed models, comma-separated patterns such as openai/*,test/test', (v: string) => (v === 'none' ? null : v.split(',').map((p) => p.trim()).filter(Boolean)))
-    .option('--expires <iso|none>', 'expiry time, e.g. 2027-01-01T00:00:00Z', (v: string) => (v === 'none' ? null : v));
+    .option('--models <patterns|none>', 'allowed models, comma-separated patterns such as openai/*,test/test', (v: string) => (v === 'none' ? 'none' : v.split(',').map((p) => p.trim()).filter(Boolean)))
+    .option('--expires <iso|none>', 'expiry time, e.g. 2027-01-01T00:00:00Z');
 
-type KeyFlags = { name?: string; rpm?: number | null; concurrency?: number | null; spendLimit?: number | null; dailySpendLimit?: number | null; models?: string[] | null; expires?: string | null };
+type Clearable<T> = T | 'none' | undefined;
+type KeyFlags = { name?: string; rpm?: Clearable<number>; concurrency?: Clearable<number>; spendLimit?: Clearable<number>; dailySpendLimit?: Clearable<number>; models?: Clearable<string[]>; expires?: Clearable<string> };
 const keyBody = (o: KeyFlags) => ({
-  name: o.name, rate_limit_rpm: o.rpm, concurrency_limit: o.concurrency, spend_limit_usd: o.spendLimit,
-  daily_spend_limit_usd: o.dailySpendLimit, allowed_models: o.models, expires_at: o.expires,
+  name: o.name, rate_limit_rpm: cleared(o.rpm), concurrency_limit: cleared(o.concurrency), spend_limit_usd: cleared(o.spendLimit),
+  daily_spend_limit_usd: cleared(o.dailySpendLimit), allowed_models: cleared(o.models), expires_at: cleared(o.expires),
 });
 
 const keyRow = (k: any) => [k.id, k.name, `${k.hint}...`, k.account_id, k.revoked_at ? 'revoked' : k.enabled ? 'active' : 'disabled',

@@ -103,4 +103,31 @@ describe('pixelrouter keys', () => {
     await server.stop();
     expect((await runCli(['keys', 'revoke', '--local', id], { PIXELROUTER_DATA_DIR: dataDir })).code).toBe(0);
   });
+
+  it('manages accounts, credits and key limits', async () => {
+    const server = await spawnServer({ PIXELROUTER_DATA_DIR: tempDir(), PIXELROUTER_ADMIN_KEY: ADMIN });
+    servers.push(server);
+    const env = { PIXELROUTER_URL: server.url, PIXELROUTER_ADMIN_KEY: ADMIN };
+    const json = async (args: string[]) => {
+      const result = await runCli([...args, '--json'], env);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    const account = await json(['accounts', 'create', '--name', 'acme', '--balance', '5']);
+    expect(account).toMatchObject({ name: 'acme', balance_usd: 5 });
+    expect(await json(['credits', 'add', account.id, '2.5', '--note', 'invoice 7'])).toMatchObject({ balance_usd: 7.5, deposits_usd: 7.5 });
+    const key = await json(['keys', 'create', '--name', 'acme-app', '--account', account.id, '--rpm', '10', '--spend-limit', '1', '--models', 'test/*,openai/*']);
+    expect(key).toMatchObject({ account_id: account.id, rate_limit_rpm: 10, spend_limit_usd: 1, allowed_models: ['test/*', 'openai/*'] });
+    expect(await json(['keys', 'update', key.id, '--disable', '--rpm', 'none'])).toMatchObject({ enabled: false, rate_limit_rpm: null });
+    expect((await generate(server.url, key.key)).status).toBe(401);
+    expect(await json(['keys', 'update', key.id, '--enable'])).toMatchObject({ enabled: true });
+    expect((await generate(server.url, key.key)).status).toBe(200);
+    const shown = await json(['accounts', 'show', account.id]);
+    expect(shown.keys.map((k: { id: string }) => k.id)).toEqual([key.id]);
+    const table = await runCli(['accounts', 'list'], env);
+    expect(table.stdout).toMatch(/acme\s+balance \$7\.5/);
+    expect((await runCli(['credits', 'add', 'acct_nope', '1'], env)).code).toBe(2);
+    expect((await runCli(['credits', 'add', account.id, 'lots'], env)).code).toBe(2);
+    await server.stop();
+  });
 });
