@@ -61,6 +61,15 @@ export class IdempotencyStore {
     );
   }
 
+  /** Forgets answers after a day, and pending keys whose request died with its process. */
+  async prune(pendingTtlSeconds: number): Promise<void> {
+    await this.db.query(
+      `DELETE FROM idempotency_keys WHERE created_at < now() - interval '24 hours'
+         OR (state = 'pending' AND created_at < now() - make_interval(secs => $1))`,
+      [pendingTtlSeconds],
+    );
+  }
+
   async abandon(owner: string, key: string): Promise<void> {
     await this.db.query('DELETE FROM idempotency_keys WHERE key_id = $1 AND idempotency_key = $2', [owner, key]);
   }

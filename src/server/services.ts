@@ -56,7 +56,11 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   // one process, so at start every open reservation is orphaned; on PostgreSQL other processes may
   // be mid-request, so only expired reservations are released, now and periodically.
   await ledger.releaseStale(db.kind === 'pglite');
-  const reconciler = setInterval(() => void ledger.releaseStale(false).catch(() => {}), Math.min(60, config.reservationTtlSeconds) * 1000);
+  const idempotency = new IdempotencyStore(db);
+  const reconciler = setInterval(() => {
+    void ledger.releaseStale(false).catch(() => {});
+    void idempotency.prune(config.reservationTtlSeconds).catch(() => {});
+  }, Math.min(60, config.reservationTtlSeconds) * 1000);
   reconciler.unref();
   const stopSweeper = store.startSweeper(config.sweepIntervalSeconds, () => {});
   return {
@@ -64,7 +68,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     db,
     keys: new KeyStore(db),
     ledger,
-    idempotency: new IdempotencyStore(db),
+    idempotency,
     limits,
     catalog,
     providers,

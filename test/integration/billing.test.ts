@@ -205,3 +205,23 @@ describe.each(['pglite', 'postgres'] as const)('billing on %s', (engine) => {
     expect(await t.server.services.db.query('SELECT * FROM reservations')).toEqual([]);
   });
 });
+
+describe('idempotency keys are pruned', () => {
+  it('drops pending keys older than the reservation TTL and answers older than a day', async () => {
+    const t = await startTestServer();
+    try {
+      const { db, idempotency } = t.server.services;
+      await idempotency.begin('k', 'fresh', 'h');
+      await idempotency.begin('k', 'stuck', 'h');
+      await idempotency.begin('k', 'old', 'h');
+      await idempotency.complete('k', 'old', 200, { ok: true });
+      await db.query("UPDATE idempotency_keys SET created_at = now() - interval '2 hours' WHERE idempotency_key = 'stuck'");
+      await db.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE idempotency_key = 'old'");
+      await idempotency.prune(3600);
+      const left = await db.query<{ idempotency_key: string }>('SELECT idempotency_key FROM idempotency_keys');
+      expect(left.map((r) => r.idempotency_key)).toEqual(['fresh']);
+    } finally {
+      await t.close();
+    }
+  });
+});
