@@ -17,10 +17,12 @@ export interface ModelQuery {
 
 export function sizeAllowed(rule: SizeRule, size: Size): boolean {
   if (rule.kind === 'list') return rule.sizes.includes(`${size.width}x${size.height}`);
+  if (rule.kind === 'aspect') return true;
   return [size.width, size.height].every((d) => d >= rule.min && d <= rule.max && d % rule.multipleOf === 0);
 }
 
 export function describeSizeRule(rule: SizeRule): string {
+  if (rule.kind === 'aspect') return `any size (mapped to the nearest of the aspect ratios ${rule.ratios.join(', ')})`;
   return rule.kind === 'list'
     ? `one of ${rule.sizes.join(', ')}`
     : `WIDTHxHEIGHT with each side ${rule.min}-${rule.max}${rule.multipleOf > 1 ? ` and a multiple of ${rule.multipleOf}` : ''}`;

@@ -17,10 +17,14 @@ export type PriceRule =
       tokens?: { inputPerMillionMicros: number; imageInputPerMillionMicros: number; outputPerMillionMicros: number };
     };
 
-/** Which output sizes an offer accepts. */
+/**
+ * Which output sizes an offer accepts. `aspect`: the upstream takes an aspect ratio (and makes its
+ * own pixel size); the adapter maps the requested size to the nearest listed ratio.
+ */
 export type SizeRule =
   | { kind: 'list'; sizes: string[] }
-  | { kind: 'range'; min: number; max: number; multipleOf: number };
+  | { kind: 'range'; min: number; max: number; multipleOf: number }
+  | { kind: 'aspect'; ratios: string[] };
 
 /** What one provider can do for one model. */
 export interface Capabilities {
@@ -38,6 +42,8 @@ export interface Capabilities {
   maxPromptLength: number;
   outputFormats: OutputFormat[];
   transparentBackground: boolean;
+  /** Provider-specific request fields passed through when sent (seed, negative_prompt, steps...). */
+  extras?: string[];
 }
 
 /** One provider serving a model: the upstream's name for it, its price and its limits. */
@@ -46,7 +52,24 @@ export interface ProviderOffer {
   upstreamModel: string;
   /** No price means the model is refused (fail closed) until the operator sets one. */
   price?: PriceRule;
+  /** Where the price comes from and when it was read, e.g. "openai.com/api/pricing, 2026-11-21". */
+  priceSource?: string;
   capabilities: Capabilities;
+}
+
+/** The catalog data of a model, as a provider module declares it (offers are merged across providers by id). */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  aliases?: string[];
+  releaseDate: string;
+  curatedRank: number;
+}
+
+/** One model a provider serves: the model's data and the provider's offer for it. */
+export interface ProviderModel {
+  model: ModelInfo;
+  offer: Omit<ProviderOffer, 'provider'>;
 }
 
 export interface ModelEntry {

@@ -119,7 +119,7 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
     const callStarted = Date.now();
     let result;
     try {
-      result = await adapter.generate({ request, upstreamModel: offer.upstreamModel, size, signal: ctx.signal });
+      result = await adapter.generate({ request, upstreamModel: offer.upstreamModel, size, n: request.n, capabilities: offer.capabilities, signal: ctx.signal, warn: () => {} });
       attempts.push({ provider: offer.provider, status: 'success', latency_ms: Date.now() - callStarted });
     } catch (error) {
       attempts.push({ provider: offer.provider, status: 'error', latency_ms: Date.now() - callStarted, error_code: error instanceof ApiError ? (error.code ?? undefined) : 'upstream_error' });

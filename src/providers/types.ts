@@ -1,9 +1,10 @@
 import type { ImageRequest, Size } from '../api/imageRequest.js';
+import type { Capabilities } from '../catalog/types.js';
 
 /** One image as the upstream produced it, before any transcoding. */
 export interface GeneratedImage {
   bytes: Buffer;
-  /** png, jpeg or webp: what `bytes` holds. */
+  /** png, jpeg or webp: what `bytes` holds (see `toGeneratedImage` for other formats). */
   format: 'png' | 'jpeg' | 'webp';
   revisedPrompt?: string;
 }
@@ -22,14 +23,23 @@ export interface ProviderResult {
   usage?: UpstreamUsage;
 }
 
-/** What an adapter is asked to do: the request, resolved against the catalog. */
+/**
+ * What an adapter is asked to do: the request, already fitted to this offer's capabilities by the
+ * router (size mapped to an allowed one, `n` split to at most `maxImagesPerCall`).
+ */
 export interface ProviderCall {
   request: ImageRequest;
   /** The provider's own name for the model. */
   upstreamModel: string;
-  /** The concrete pixel size (`auto` already resolved). */
+  /** The concrete pixel size to ask for (`auto` already resolved, fitted to the offer's size rule). */
   size: Size;
+  /** Images to make in this call (at most the offer's maxImagesPerCall). */
+  n: number;
+  capabilities: Capabilities;
+  /** Aborted when the client goes away or the per-model timeout passes. */
   signal: AbortSignal;
+  /** Reports a parameter the adapter had to change or drop; it reaches the client's `warnings`. */
+  warn(message: string): void;
 }
 
 /** An upstream that makes images. Everything provider-specific stays behind this interface. */
@@ -38,4 +48,14 @@ export interface ImageProvider {
   /** False when it lacks configuration (an API key, a base URL); its models then show as unavailable. */
   isAvailable(): boolean;
   generate(call: ProviderCall): Promise<ProviderResult>;
+}
+
+/** What every adapter is built from: its key and base URL (from `<NAME>_API_KEY` / `<NAME>_BASE_URL`) and shared limits. */
+export interface ProviderSettings {
+  apiKey?: string;
+  baseUrl: string;
+  /** Largest image an adapter will download from an upstream URL. */
+  maxDownloadBytes: number;
+  /** How often asynchronous upstreams are polled. */
+  pollIntervalMs: number;
 }

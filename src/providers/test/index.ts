@@ -16,7 +16,7 @@ export class TestProvider implements ImageProvider {
     return true;
   }
 
-  async generate({ request, size, signal }: ProviderCall): Promise<ProviderResult> {
+  async generate({ request, size, n, signal }: ProviderCall): Promise<ProviderResult> {
     const seedText = request.extras.seed === undefined ? '' : String(request.extras.seed);
     const baseSeed = hashString(`${request.prompt}\u0000${seedText}`);
     const transparent = request.background === 'transparent';
@@ -24,7 +24,7 @@ export class TestProvider implements ImageProvider {
     const region = request.mask && canvas ? await maskRegion(request.mask, size) : undefined;
 
     const images: GeneratedImage[] = [];
-    for (let index = 0; index < request.n; index++) {
+    for (let index = 0; index < n; index++) {
       signal.throwIfAborted();
       // Each of the n images gets its own seed, so they differ from one another.
       const seed = (baseSeed + Math.imul(index, 0x9e3779b9)) >>> 0;
