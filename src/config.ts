@@ -3,6 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { QUALITIES } from './api/imageRequest.js';
 import type { PriceRule } from './catalog/types.js';
+import { DEFAULT_ROUTING, type RoutingPolicy } from './routing/policy.js';
+import { STRATEGIES } from './routing/strategy.js';
 
 /** Everything the server reads from its environment, parsed once at start. */
 export interface Config {
@@ -34,6 +36,13 @@ export interface Config {
   marginPercent: number;
   /** Per-model prices replacing the catalog's (from the config file). */
   priceOverrides: Record<string, PriceRule>;
+  routing: RoutingPolicy;
+  /** Largest output image an adapter downloads from an upstream. */
+  maxDownloadBytes: number;
+  /** How often asynchronous upstreams are polled, in milliseconds. */
+  pollIntervalMs: number;
+  /** The environment, for provider keys and base URLs (`<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`). */
+  env: Env;
 }
 
 type Env = Record<string, string | undefined>;
@@ -86,9 +95,24 @@ const priceSchema = z.discriminatedUnion('type', [
   }
 });
 
+const strategy = z.enum(STRATEGIES);
+const seconds = z.number().positive().max(3600);
+const routingSchema = z.object({
+  strategy: strategy.optional(),
+  models: z.record(z.string(), strategy).optional(),
+  weights: z.record(z.string(), z.record(z.string(), z.number().min(0))).optional(),
+  auto: z.enum(['priority', 'cheapest']).optional(),
+  timeout_seconds: seconds.optional(),
+  timeouts: z.record(z.string(), seconds).optional(),
+  max_parallel_calls: z.number().int().min(1).max(32).optional(),
+  breaker_threshold: z.number().int().min(1).max(1000).optional(),
+  breaker_cooldown_seconds: seconds.optional(),
+}).strict();
+
 const configFileSchema = z.object({
   margin_percent: z.number().min(0).max(1000).optional(),
   prices: z.record(z.string(), priceSchema).optional(),
+  routing: routingSchema.optional(),
 }).strict();
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -113,6 +137,24 @@ function parseNumber(value: string, name: string, min: number, max: number): num
   const number = Number(value);
   if (!Number.isFinite(number) || number < min || number > max) throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${value}")`);
   return number;
+}
+
+function routingPolicy(file: z.infer<typeof routingSchema>, env: Env): RoutingPolicy {
+  const envStrategy = env.PIXELROUTER_ROUTING_STRATEGY;
+  if (envStrategy !== undefined && !(STRATEGIES as readonly string[]).includes(envStrategy)) {
+    throw new ConfigError(`PIXELROUTER_ROUTING_STRATEGY must be one of ${STRATEGIES.join(', ')} (got "${envStrategy}")`);
+  }
+  return {
+    strategy: (envStrategy as RoutingPolicy['strategy'] | undefined) ?? file.strategy ?? DEFAULT_ROUTING.strategy,
+    models: file.models ?? {},
+    weights: file.weights ?? {},
+    auto: file.auto ?? DEFAULT_ROUTING.auto,
+    timeoutSeconds: env.PIXELROUTER_UPSTREAM_TIMEOUT ? parseDuration(env.PIXELROUTER_UPSTREAM_TIMEOUT, 'PIXELROUTER_UPSTREAM_TIMEOUT') : (file.timeout_seconds ?? DEFAULT_ROUTING.timeoutSeconds),
+    timeouts: file.timeouts ?? {},
+    maxParallelCalls: file.max_parallel_calls ?? DEFAULT_ROUTING.maxParallelCalls,
+    breakerThreshold: file.breaker_threshold ?? DEFAULT_ROUTING.breakerThreshold,
+    breakerCooldownSeconds: file.breaker_cooldown_seconds ?? DEFAULT_ROUTING.breakerCooldownSeconds,
+  };
 }
 
 export function loadConfig(env: Env = process.env): Config {
@@ -145,5 +187,9 @@ export function loadConfig(env: Env = process.env): Config {
       ? parseNumber(env.PIXELROUTER_MARGIN_PERCENT, 'PIXELROUTER_MARGIN_PERCENT', 0, 1000)
       : (file.margin_percent ?? 0),
     priceOverrides: file.prices ?? {},
+    routing: routingPolicy(file.routing ?? {}, env),
+    maxDownloadBytes: parseBytes(env.PIXELROUTER_MAX_DOWNLOAD_BYTES ?? '50mb', 'PIXELROUTER_MAX_DOWNLOAD_BYTES'),
+    pollIntervalMs: parseDuration(env.PIXELROUTER_POLL_INTERVAL ?? '1s', 'PIXELROUTER_POLL_INTERVAL') * 1000,
+    env,
   };
 }

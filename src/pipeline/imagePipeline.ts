@@ -1,13 +1,19 @@
+import sharp from 'sharp';
 import { ApiError, invalidRequest, permissionDenied, serviceUnavailable, unknownModel } from '../api/errors.js';
-import { formatSize, parseSize, type ImageRequest, type Size } from '../api/imageRequest.js';
+import { formatSize, type ImageRequest } from '../api/imageRequest.js';
 import { modelAllowed, newId, type Principal } from '../auth/keys.js';
 import type { Ledger, Reservation } from '../billing/ledger.js';
 import { actualCost, estimateMaxCost, type PricingPolicy } from '../billing/pricing.js';
 import type { Attempt, UsageLog, UsageRecord } from '../billing/usage.js';
-import { describeSizeRule, sizeAllowed, type Catalog } from '../catalog/catalog.js';
+import type { Catalog } from '../catalog/catalog.js';
 import type { ModelEntry, ProviderOffer } from '../catalog/types.js';
 import { normalizeOutput } from '../images/transcode.js';
 import type { ImageProvider } from '../providers/types.js';
+import type { CircuitBreaker } from '../routing/breaker.js';
+import { executeWithFallback } from '../routing/execute.js';
+import { fitOffer } from '../routing/fit.js';
+import type { RoutingPolicy } from '../routing/policy.js';
+import { orderOffers, type LatencyTracker } from '../routing/strategy.js';
 import type { ImageStore } from '../storage/imageStore.js';
 
 export interface PipelineDeps {
@@ -18,6 +24,9 @@ export interface PipelineDeps {
   ledger: Ledger;
   pricing: PricingPolicy;
   reservationTtlSeconds: number;
+  routing: RoutingPolicy;
+  breaker: CircuitBreaker;
+  latency: LatencyTracker;
 }
 
 export interface RequestContext {
@@ -38,6 +47,8 @@ export interface ImageResponseBody {
   output_format: string;
   size: string;
   quality: string;
+  /** What had to change to serve the request (a size mapped, a parameter ignored); absent when nothing did. */
+  warnings?: string[];
 }
 
 export interface ImageResult {
@@ -47,17 +58,14 @@ export interface ImageResult {
   costMicros: number;
 }
 
-/** Why an offer cannot serve the request, as the 400 the client would get; null when it can. */
-export function offerProblem(offer: ProviderOffer, request: ImageRequest, size: Size): ApiError | null {
+/** Why an offer cannot serve the request at all, as the 400 the client would get; null when it can. */
+export function offerProblem(offer: ProviderOffer, request: ImageRequest): ApiError | null {
   const caps = offer.capabilities;
   if (caps.promptRequired && request.prompt.trim() === '') return invalidRequest("'prompt' is required for this model", 'prompt', 'missing_required_parameter');
   if (request.prompt.length > caps.maxPromptLength) return invalidRequest(`'prompt' is longer than this model's ${caps.maxPromptLength} characters`, 'prompt', 'prompt_too_long');
-  if (!sizeAllowed(caps.sizes, size)) return invalidRequest(`'size' ${formatSize(size)} is not supported by this model: use auto or ${describeSizeRule(caps.sizes)}`, 'size', 'invalid_size');
   if (request.images.length > 0 && !caps.edit) return invalidRequest('This model does not accept input images (image-to-image)', 'image', 'edit_not_supported');
   if (request.images.length > caps.maxInputImages) return invalidRequest(`Too many input images: this model accepts at most ${caps.maxInputImages}`, 'image', 'too_many_images');
   if (request.mask && !caps.mask) return invalidRequest('This model does not accept a mask', 'mask', 'mask_not_supported');
-  if (!caps.outputFormats.includes(request.outputFormat)) return invalidRequest(`'output_format' ${request.outputFormat} is not supported by this model`, 'output_format', 'invalid_value');
-  if (request.background === 'transparent' && !caps.transparentBackground) return invalidRequest('This model cannot make transparent backgrounds', 'background', 'invalid_value');
   return null;
 }
 
@@ -65,50 +73,90 @@ export function offerProblem(offer: ProviderOffer, request: ImageRequest, size: 
 function requestProblem(request: ImageRequest): ApiError | null {
   if (request.mask && request.images.length === 0) return invalidRequest("A 'mask' needs an input image to apply to", 'mask', 'missing_required_parameter');
   if (request.background === 'transparent' && request.outputFormat === 'jpeg') {
-    return invalidRequest("A transparent background needs output_format png or webp; jpeg has no transparency", 'background', 'invalid_value');
+    return invalidRequest('A transparent background needs output_format png or webp; jpeg has no transparency', 'background', 'invalid_value');
   }
   return null;
 }
 
-const resolveSize = (request: ImageRequest, offer: ProviderOffer): Size =>
-  request.size === 'auto' ? parseSize(offer.capabilities.defaultSize) : request.size;
+/** The offers that can serve the request, or the reason none can. */
+function candidateOffers(catalog: Catalog, model: ModelEntry, request: ImageRequest): ProviderOffer[] {
+  const problems = model.providers.map((offer) => offerProblem(offer, request));
+  const capable = model.providers.filter((_, i) => problems[i] === null);
+  if (capable.length === 0) throw problems[0]!;
+  const priced = capable.filter((offer) => offer.price !== undefined);
+  if (priced.length === 0) throw permissionDenied(`The model '${model.id}' has no price on this server, so it cannot be used`, 'model_not_priced');
+  const available = catalog.availableOffers(model);
+  const ready = priced.filter((offer) => available.includes(offer));
+  if (ready.length === 0) throw serviceUnavailable(`No provider for '${model.id}' is configured on this server`);
+  return ready;
+}
+
+const maxCostOf = (offer: ProviderOffer, request: ImageRequest, pricing: PricingPolicy) => estimateMaxCost(offer.price!, request, fitOffer(offer, request).size, pricing);
+
+/**
+ * The virtual model `auto`: the best available model that can serve this request (edits, masks,
+ * input count), in curated order or by price. The local test model is chosen only when nothing else is available.
+ */
+function chooseAutoModel(deps: PipelineDeps, request: ImageRequest): ModelEntry {
+  const servable = deps.catalog.models.flatMap((model) => {
+    try {
+      const offers = candidateOffers(deps.catalog, model, request);
+      return [{ model, cost: Math.min(...offers.map((o) => maxCostOf(o, request, deps.pricing))), local: offers.every((o) => o.provider === 'test') }];
+    } catch {
+      return [];
+    }
+  });
+  if (servable.length === 0) throw serviceUnavailable('No available model can serve this request');
+  const ranked = servable.sort((a, b) => Number(a.local) - Number(b.local)
+    || (deps.routing.auto === 'cheapest' ? a.cost - b.cost : 0) || a.model.curatedRank - b.model.curatedRank);
+  return ranked[0]!.model;
+}
+
+/** nginx's 499: the client closed the connection before the answer was ready. */
+const clientClosed = () => new ApiError(499, 'invalid_request_error', 'client_disconnected', 'The client closed the connection');
 
 /**
  * One image request from resolution to response, a straight line: resolve the model, check what it
- * can do, reserve the most it can cost, generate, normalise, deliver, then settle (charge what was
- * made, release the rest) together with the usage record. Throws ApiError for the client; on any
- * failure the reservation is released whole.
+ * can do, reserve the most it can cost, route to providers (fallback, fan-out), normalise, deliver,
+ * then settle (charge what was made, release the rest) together with the usage record. Throws
+ * ApiError for the client; on any failure the reservation is released whole.
  */
 export async function runImageRequest(deps: PipelineDeps, request: ImageRequest, ctx: RequestContext): Promise<ImageResult> {
-  const model = deps.catalog.resolve(request.model);
   const key = ctx.principal.kind === 'key' ? ctx.principal : null;
   const id = newId('req');
   const attempts: Attempt[] = [];
+  const warnings: string[] = [];
+  let model = request.model.trim().toLowerCase() === 'auto' ? undefined : deps.catalog.resolve(request.model);
   let reservation: Reservation | null = null;
   let provider: string | null = null;
-  let size: Size | null = null;
+  let size: string | null = null;
   const record = (outcome: Pick<UsageRecord, 'status' | 'httpStatus' | 'errorCode' | 'images' | 'outputIds'>): UsageRecord => ({
     id, accountId: key?.accountId ?? null, keyId: key?.keyId ?? null, endpoint: ctx.endpoint, model: model?.id ?? request.model, provider, attempts,
-    n: request.n, size: size ? formatSize(size) : null, quality: request.quality, responseFormat: request.responseFormat,
+    n: request.n, size, quality: request.quality, responseFormat: request.responseFormat,
     costMicros: 0, latencyMs: Date.now() - ctx.startedAt,
     prompt: request.responseFormat === 'b64_ephemeral' ? null : request.prompt,
     ...outcome,
   });
+  // The client going away or the model's timeout passing both end the upstream work.
+  const timeoutSeconds = deps.routing.timeouts[model?.id ?? ''] ?? deps.routing.timeoutSeconds;
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutSeconds * 1000)]);
   try {
+    const generalProblem = requestProblem(request);
+    if (generalProblem) throw generalProblem;
+    if (request.model.trim().toLowerCase() === 'auto') model = chooseAutoModel(deps, request);
     if (!model) throw unknownModel(request.model);
     if (key && !modelAllowed(key.limits.allowedModels, model.id)) {
       throw new ApiError(403, 'permission_error', 'model_not_allowed', `This key may not use the model '${model.id}'`, 'model');
     }
-    const generalProblem = requestProblem(request);
-    if (generalProblem) throw generalProblem;
-    const offer = chooseOffer(deps.catalog, model, request);
-    const price = offer.price!;
-    provider = offer.provider;
-    size = resolveSize(request, offer);
-    const adapter = deps.providers.get(offer.provider);
-    if (!adapter) throw serviceUnavailable(`Provider '${offer.provider}' is not configured`);
+    const strategy = deps.routing.models[model.id] ?? deps.routing.strategy;
+    const offers = orderOffers(candidateOffers(deps.catalog, model, request), strategy, {
+      cost: (offer) => maxCostOf(offer, request, deps.pricing),
+      latency: deps.latency,
+      weights: deps.routing.weights[model.id] ?? {},
+    });
 
-    const maxCost = estimateMaxCost(price, request, size, deps.pricing);
+    // Reserve what the dearest candidate could cost, so a fallback can never overdraw.
+    const maxCost = Math.max(...offers.map((offer) => maxCostOf(offer, request, deps.pricing)));
     if (key && maxCost > 0) {
       reservation = await deps.ledger.reserve({
         id, accountId: key.accountId, keyId: key.keyId, amountMicros: maxCost, ttlSeconds: deps.reservationTtlSeconds,
@@ -116,21 +164,23 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       });
     }
 
-    const callStarted = Date.now();
-    let result;
-    try {
-      result = await adapter.generate({ request, upstreamModel: offer.upstreamModel, size, n: request.n, capabilities: offer.capabilities, signal: ctx.signal, warn: () => {} });
-      attempts.push({ provider: offer.provider, status: 'success', latency_ms: Date.now() - callStarted });
-    } catch (error) {
-      attempts.push({ provider: offer.provider, status: 'error', latency_ms: Date.now() - callStarted, error_code: error instanceof ApiError ? (error.code ?? undefined) : 'upstream_error' });
-      throw error;
-    }
-    if (result.images.length === 0) throw new ApiError(502, 'upstream_error', 'upstream_error', 'The provider returned no image');
+    const result = await executeWithFallback({
+      offers, providers: deps.providers, request, signal, breaker: deps.breaker, latency: deps.latency,
+      maxParallelCalls: deps.routing.maxParallelCalls, attempts, warnings,
+    });
+    provider = result.offer.provider;
+    ctx.signal.throwIfAborted();
 
     const data: ImageResponseBody['data'] = [];
     const outputIds: string[] = [];
+    let produced = result.size;
     for (const image of result.images) {
       const bytes = await normalizeOutput(image, { format: request.outputFormat, compression: request.outputCompression, background: request.background });
+      if (data.length === 0) {
+        // Report the size actually made (aspect-ratio upstreams choose their own pixels).
+        const meta = await sharp(bytes).metadata();
+        produced = { width: meta.width ?? produced.width, height: meta.height ?? produced.height };
+      }
       const item: ImageResponseBody['data'][number] = {};
       if (request.responseFormat === 'url') {
         const stored = await deps.store.save(bytes, request.outputFormat, key?.keyId ?? null);
@@ -142,10 +192,11 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       if (image.revisedPrompt) item.revised_prompt = image.revisedPrompt;
       data.push(item);
     }
-    const cost = actualCost(price, request, size, data.length, result.usage, deps.pricing);
+    size = formatSize(produced);
+    const cost = actualCost(result.offer.price!, request, result.size, data.length, result.usage, deps.pricing);
     const charged = await finish(deps, reservation, cost, record({ status: 'success', httpStatus: 200, errorCode: null, images: data.length, outputIds }));
     return {
-      provider: offer.provider,
+      provider: result.offer.provider,
       costMicros: charged,
       body: {
         created: Math.floor(Date.now() / 1000),
@@ -153,8 +204,9 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
         latency: Date.now() - ctx.startedAt,
         cost: charged / 1_000_000,
         output_format: request.outputFormat,
-        size: formatSize(size),
+        size,
         quality: request.quality,
+        ...(warnings.length > 0 && { warnings }),
       },
     };
   } catch (caught) {
@@ -179,19 +231,4 @@ async function finish(deps: PipelineDeps, reservation: Reservation | null, costM
     return costMicros;
   }
   return deps.ledger.settle(reservation.id, costMicros, `${usage.model} x${usage.images}`, (tx, charged) => deps.usage.record({ ...usage, costMicros: charged }, tx));
-}
-
-/** nginx's 499: the client closed the connection before the answer was ready. */
-const clientClosed = () => new ApiError(499, 'invalid_request_error', 'client_disconnected', 'The client closed the connection');
-
-/** The first available offer that can serve the request; otherwise the reason the best one cannot. */
-function chooseOffer(catalog: Catalog, model: ModelEntry, request: ImageRequest): ProviderOffer {
-  const problems = model.providers.map((offer) => offerProblem(offer, request, resolveSize(request, offer)));
-  const capable = model.providers.filter((_, i) => problems[i] === null);
-  if (capable.length === 0) throw problems[0]!;
-  const priced = capable.filter((offer) => offer.price !== undefined);
-  if (priced.length === 0) throw permissionDenied(`The model '${model.id}' has no price on this server, so it cannot be used`, 'model_not_priced');
-  const available = priced.filter((offer) => catalog.availableOffers(model).includes(offer));
-  if (available.length === 0) throw serviceUnavailable(`No provider for '${model.id}' is configured on this server`);
-  return available[0]!;
 }

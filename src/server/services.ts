@@ -10,8 +10,11 @@ import type { ModelEntry } from '../catalog/types.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { createLimits, type Limits } from '../limits/index.js';
-import { TestProvider } from '../providers/test/index.js';
+import { buildProviders, PROVIDER_MODULES } from '../providers/registry.js';
 import type { ImageProvider } from '../providers/types.js';
+import { CircuitBreaker } from '../routing/breaker.js';
+import type { RoutingPolicy } from '../routing/policy.js';
+import { LatencyTracker } from '../routing/strategy.js';
 import { FileBlobs, type BlobBackend } from '../storage/blobs.js';
 import { ImageStore } from '../storage/imageStore.js';
 
@@ -27,6 +30,9 @@ export interface Services {
   providers: Map<string, ImageProvider>;
   pricing: PricingPolicy;
   reservationTtlSeconds: number;
+  routing: RoutingPolicy;
+  breaker: CircuitBreaker;
+  latency: LatencyTracker;
   blobs: BlobBackend;
   store: ImageStore;
   usage: UsageLog;
@@ -45,7 +51,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await db.close();
     throw error;
   });
-  const providers = new Map<string, ImageProvider>((overrides.providers ?? [new TestProvider()]).map((p) => [p.id, p]));
+  const providers = overrides.providers
+    ? new Map(overrides.providers.map((p) => [p.id, p]))
+    : buildProviders(PROVIDER_MODULES, config.env, { maxDownloadBytes: config.maxDownloadBytes, pollIntervalMs: config.pollIntervalMs });
   const pricing: PricingPolicy = { marginPercent: config.marginPercent };
   const catalog = new Catalog(overrides.models ?? MODELS, (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
   const blobs = new FileBlobs(path.join(config.dataDir, 'images'));
@@ -74,6 +82,9 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     providers,
     pricing,
     reservationTtlSeconds: config.reservationTtlSeconds,
+    routing: config.routing,
+    breaker: new CircuitBreaker(config.routing.breakerThreshold, config.routing.breakerCooldownSeconds * 1000),
+    latency: new LatencyTracker(),
     blobs,
     store,
     usage: new UsageLog(db),

@@ -16,7 +16,8 @@ export class TestProvider implements ImageProvider {
     return true;
   }
 
-  async generate({ request, size, n, signal }: ProviderCall): Promise<ProviderResult> {
+  async generate({ request, size, n, signal, warn }: ProviderCall): Promise<ProviderResult> {
+    for (const extra of Object.keys(request.extras)) if (extra !== 'seed') warn(`parameter '${extra}' is not supported by test/test; ignored`);
     const seedText = request.extras.seed === undefined ? '' : String(request.extras.seed);
     const baseSeed = hashString(`${request.prompt}\u0000${seedText}`);
     const transparent = request.background === 'transparent';

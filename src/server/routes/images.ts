@@ -34,6 +34,9 @@ async function applyKeyLimits(services: Services, principal: Principal, reply: F
   return async () => {};
 }
 
+/** JSON safe for an HTTP header: non-ASCII characters escaped. */
+const asciiJson = (value: unknown) => JSON.stringify(value).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
 /** A request refused before it could be parsed still leaves a usage record (the pipeline writes all others). */
 async function recordRejected(services: Services, principal: Principal, endpoint: 'generations' | 'edits', request: FastifyRequest, error: unknown, startedAt: number) {
   const body = request.body as { model?: unknown } | undefined;
@@ -91,6 +94,7 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
         }
         reply.header('x-pixelrouter-cost', String(result.body.cost));
         reply.header('x-pixelrouter-provider', result.provider);
+        if (result.body.warnings) reply.header('x-pixelrouter-warnings', asciiJson(result.body.warnings));
         return result.body;
       } catch (error) {
         if (idempotencyKey) await services.idempotency.abandon(owner, idempotencyKey).catch(() => {});

@@ -1,0 +1,39 @@
+import type { ModelEntry } from '../catalog/types.js';
+import type { ProviderModule } from './module.js';
+import { testModule } from './test/module.js';
+import type { ImageProvider, ProviderSettings } from './types.js';
+
+/**
+ * Every provider the server knows, in default priority order: where several serve the same model,
+ * the earlier one is tried first (routing strategies and the config file can change that).
+ */
+export const PROVIDER_MODULES: ProviderModule[] = [testModule];
+
+type Env = Record<string, string | undefined>;
+
+/** Adapters built from `<PREFIX>_API_KEY` / `<PREFIX>_BASE_URL`; one without a key stays unavailable. */
+export function buildProviders(modules: ProviderModule[], env: Env, shared: Omit<ProviderSettings, 'apiKey' | 'baseUrl'>): Map<string, ImageProvider> {
+  return new Map(modules.map((m) => [m.id, m.create({
+    ...shared,
+    apiKey: env[`${m.envPrefix}_API_KEY`] || undefined,
+    baseUrl: (env[`${m.envPrefix}_BASE_URL`] || m.defaultBaseUrl).replace(/\/+$/, ''),
+  })]));
+}
+
+/** The catalog: every module's models, offers of the same model id merged in module order. */
+export function mergeModels(modules: ProviderModule[]): ModelEntry[] {
+  const byId = new Map<string, ModelEntry>();
+  for (const module of modules) {
+    for (const { model, offer } of module.models) {
+      const entry = byId.get(model.id);
+      if (entry) {
+        entry.providers.push({ ...offer, provider: module.id });
+        for (const alias of model.aliases ?? []) if (!entry.aliases.includes(alias)) entry.aliases.push(alias);
+        entry.curatedRank = Math.min(entry.curatedRank, model.curatedRank);
+      } else {
+        byId.set(model.id, { ...model, aliases: [...(model.aliases ?? [])], providers: [{ ...offer, provider: module.id }] });
+      }
+    }
+  }
+  return [...byId.values()];
+}
