@@ -74,7 +74,7 @@ export function describePrice(rule: PriceRule, policy: PricingPolicy) {
   }
 }
 
-/** The cheapest a rule can be per image, for sorting by price (unpriced models sort last). */
+/** A rule's per-image price for sorting (the cheapest row; the ceiling for reported prices); unpriced models sort last. */
 export function minPerImageMicros(rule: PriceRule | undefined): number {
   if (!rule) return Number.MAX_SAFE_INTEGER;
   switch (rule.type) {
@@ -87,6 +87,6 @@ export function minPerImageMicros(rule: PriceRule | undefined): number {
     case 'per_megapixel':
       return rule.perMegapixelMicros;
     case 'reported':
-      return 0;
+      return rule.maxPerImageMicros;
   }
 }

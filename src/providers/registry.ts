@@ -1,5 +1,9 @@
 import type { ModelEntry } from '../catalog/types.js';
 import type { ProviderModule } from './module.js';
+import { bflModule } from './bfl/index.js';
+import { googleModule } from './google/index.js';
+import { openaiModule } from './openai/index.js';
+import { replicateModule } from './replicate/index.js';
 import { testModule } from './test/module.js';
 import type { ImageProvider, ProviderSettings } from './types.js';
 
@@ -7,7 +11,7 @@ import type { ImageProvider, ProviderSettings } from './types.js';
  * Every provider the server knows, in default priority order: where several serve the same model,
  * the earlier one is tried first (routing strategies and the config file can change that).
  */
-export const PROVIDER_MODULES: ProviderModule[] = [testModule];
+export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, replicateModule];
 
 type Env = Record<string, string | undefined>;
 

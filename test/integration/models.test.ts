@@ -28,14 +28,40 @@ describe('model listing', () => {
   });
 
   it('filters by type, name, provider and free, and limits', async () => {
-    expect(Object.keys((await getJson('/v1/models?type=image&sort=date&name=TEST')).body)).toEqual(['test/test']);
-    expect((await getJson('/v1/models?name=gemini')).body).toEqual({});
+    const all = Object.keys((await getJson('/v1/models?type=image&sort=date&limit=1000')).body);
+    expect(all.length).toBeGreaterThanOrEqual(30);
+    const named = Object.keys((await getJson('/v1/models?type=image&sort=date&name=TEST')).body);
+    expect(named).toContain('test/test');
+    expect(named.every((id) => id.includes('test'))).toBe(true);
+    const gemini = (await getJson('/v1/models?name=gemini')).body;
+    expect(Object.keys(gemini).length).toBeGreaterThan(0);
+    expect(Object.values(gemini).every((m: any) => `${m.id} ${m.name} ${m.aliases.join(' ')}`.toLowerCase().includes('gemini'))).toBe(true);
     expect((await getJson('/v1/models?type=video')).body).toEqual({});
     expect(Object.keys((await getJson('/v1/models?provider=test')).body)).toEqual(['test/test']);
+    const openai = (await getJson('/v1/models?provider=openai')).body;
+    expect(Object.keys(openai)).toContain('openai/gpt-image-1.5');
+    expect(Object.values(openai).every((m: any) => m.providers.some((p: any) => p.id === 'openai'))).toBe(true);
     expect((await getJson('/v1/models?provider=nobody')).body).toEqual({});
     expect(Object.keys((await getJson('/v1/models?free=true')).body)).toEqual(['test/test']);
-    expect((await getJson('/v1/models?free=false')).body).toEqual({});
-    expect(Object.keys((await getJson('/v1/models?type=image&sort=date&limit=1000')).body)).toEqual(['test/test']);
+    const paid = Object.keys((await getJson('/v1/models?free=false&limit=1000')).body);
+    expect(paid).not.toContain('test/test');
+    expect(paid.length).toBe(all.length - 1);
+    expect(Object.keys((await getJson('/v1/models?limit=2')).body)).toHaveLength(2);
+  });
+
+  it('shows models whose providers have no key as unavailable', async () => {
+    const model = (await getJson('/v1/models/openai/gpt-image-1.5')).body;
+    expect(model.available).toBe(false);
+    expect(model.providers.every((p: any) => p.available === false)).toBe(true);
+    expect((await getJson('/v1/models/test/test')).body.available).toBe(true);
+  });
+
+  it('sorts by price (cheapest first) and date (newest first)', async () => {
+    const byPrice = Object.values((await getJson('/v1/models?sort=price&limit=1000')).body) as any[];
+    expect(byPrice[0].id).toBe('test/test');
+    const byDate = Object.values((await getJson('/v1/models?sort=date&limit=1000')).body) as any[];
+    const dates = byDate.map((m) => m.release_date);
+    expect(dates).toEqual([...dates].sort().reverse());
   });
 
   it('rejects bad filters with 400 naming them', async () => {
@@ -62,10 +88,11 @@ describe('model listing', () => {
     expect((await getJson('/v1/openai/models/test/test')).body).toMatchObject({ id: 'test/test', object: 'model' });
   });
 
-  it('POST /operations/get-popular-models: curated order first, then real usage', async () => {
+  it('POST /operations/get-popular-models: the curated order, then real usage', async () => {
     const before = await (await fetch(`${t.url}/operations/get-popular-models`, { method: 'POST' })).json() as any[];
-    expect(before.map((m) => m.id)).toEqual(['test/test']);
-    expect(before[0].uses_last_7_days).toBe(0);
+    expect(before).toHaveLength(10);
+    expect(before.every((m) => m.uses_last_7_days === 0)).toBe(true);
+    expect(before.map((m) => m.id)).not.toContain('test/test'); // the local test model is not a popular model by default
     for (let i = 0; i < 3; i++) {
       await t.call('/v1/openai/images/generations', { method: 'POST', json: { model: 'test/test', size: '64x64', response_format: 'b64_json' } });
     }

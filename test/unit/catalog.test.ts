@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Catalog, parseModelQuery, sizeAllowed } from '../../src/catalog/catalog.js';
 import { MODELS } from '../../src/catalog/models.js';
 import { minPerImageMicros } from '../../src/billing/pricing.js';
+import { PROVIDER_MODULES } from '../../src/providers/registry.js';
 import type { ModelEntry } from '../../src/catalog/types.js';
 
 // A made-up catalog: the shipped one has a single model until real providers arrive.
@@ -70,17 +71,37 @@ describe('catalog', () => {
     expect(() => parseModelQuery({ limit: '2.5' })).toThrow(/limit/);
   });
 
-  it('every shipped model is well formed', () => {
+  it('every shipped model is well formed (the catalog schema check)', () => {
+    const providerIds = new Set(PROVIDER_MODULES.map((m) => m.id));
+    const ids = new Set<string>();
     for (const entry of MODELS) {
-      expect(entry.id).toMatch(/^[a-z0-9-]+\/[\w.-]+$/);
-      expect(entry.releaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(entry.id, entry.id).toMatch(/^[a-z0-9-]+\/[a-z0-9.-]+$/);
+      expect(ids.has(entry.id), `duplicate ${entry.id}`).toBe(false);
+      ids.add(entry.id);
+      expect(entry.name.length).toBeGreaterThan(0);
+      expect(entry.releaseDate, entry.id).toMatch(/^20\d{2}-\d{2}-\d{2}$/);
       expect(entry.providers.length).toBeGreaterThan(0);
       for (const offer of entry.providers) {
-        expect(offer.price).toBeDefined();
-        const cheapest = minPerImageMicros(offer.price);
-        expect(Number.isInteger(cheapest) && cheapest >= 0).toBe(true);
-        expect(offer.capabilities.maxPromptLength).toBeLessThanOrEqual(32000);
-        expect(offer.capabilities.maxInputImages).toBeLessThanOrEqual(16);
+        const where = `${entry.id} via ${offer.provider}`;
+        expect(providerIds.has(offer.provider), where).toBe(true);
+        expect(offer.upstreamModel.length, where).toBeGreaterThan(0);
+        expect(offer.priceSource?.length ?? 0, `${where}: price source`).toBeGreaterThan(0);
+        // A model without a price is allowed (it is refused until the operator sets one), a bad price is not.
+        if (offer.price) {
+          const cheapest = minPerImageMicros(offer.price);
+          expect(Number.isInteger(cheapest) && cheapest >= 0, where).toBe(true);
+        }
+        const caps = offer.capabilities;
+        if (caps.sizes.kind === 'list') expect(caps.sizes.sizes.every((size) => /^\d+x\d+$/.test(size)), where).toBe(true);
+        if (caps.sizes.kind === 'range') expect(caps.sizes.min <= caps.sizes.max && caps.sizes.multipleOf >= 1, where).toBe(true);
+        if (caps.sizes.kind === 'aspect') expect(caps.sizes.ratios.every((r) => /^\d+:\d+$/.test(r)), where).toBe(true);
+        expect(caps.defaultSize, where).toMatch(/^\d+x\d+$/);
+        expect(caps.maxImagesPerCall, where).toBeGreaterThanOrEqual(1);
+        expect(caps.maxInputImages, where).toBeLessThanOrEqual(16);
+        if (caps.edit) expect(caps.maxInputImages, where).toBeGreaterThanOrEqual(1);
+        if (caps.mask) expect(caps.edit, where).toBe(true);
+        expect(caps.maxPromptLength, where).toBeLessThanOrEqual(32000);
+        expect(caps.outputFormats.length, where).toBeGreaterThan(0);
       }
     }
   });

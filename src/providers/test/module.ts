@@ -10,7 +10,7 @@ export const testModule: ProviderModule = {
   create: () => new TestProvider(),
   models: [
     {
-      model: { id: 'test/test', name: 'Test model (free, local, deterministic)', aliases: ['test'], releaseDate: '2025-01-01', curatedRank: 0 },
+      model: { id: 'test/test', name: 'Test model (free, local, deterministic)', aliases: ['test'], releaseDate: '2025-01-01', curatedRank: 1000 },
       offer: {
         upstreamModel: 'test',
         price: { type: 'free' },

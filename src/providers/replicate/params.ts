@@ -1,0 +1,241 @@
+import sharp from 'sharp';
+import { formatSize, type InputImage, type OutputFormat, type Size } from '../../api/imageRequest.js';
+import { nearestAspectRatio } from '../http.js';
+import type { SizeRule } from '../../catalog/types.js';
+import type { ProviderCall } from '../types.js';
+
+/**
+ * How each Replicate model's `input` is built from a call, as data. Field names, ranges and enums
+ * are the models' published input schemas (replicate.com/{owner}/{name}/api). Whatever a model
+ * cannot honour is mapped to the nearest value it accepts, or left out, and always reported.
+ */
+
+/** How a provider extra (`request.extras`) is checked before it is sent. */
+export type ExtraRule =
+  | { type: 'integer' | 'number'; min?: number; max?: number }
+  | { type: 'boolean' }
+  | { type: 'string' }
+  | { type: 'enum'; values: string[] };
+
+type SizeInput =
+  /** width/height within a range, alongside the fields that switch the model to custom sizes. */
+  | { kind: 'pixels'; mode: Record<string, string>; min: number; max: number; multipleOf: number }
+  /** `size: "WxH"` from a fixed list (the router has already fitted the size to it). */
+  | { kind: 'named'; sizes: string[] }
+  /** `aspect_ratio`; `matchInput` is the value that keeps an input image's shape. */
+  | { kind: 'aspect'; ratios: string[]; matchInput?: string };
+
+export interface ModelInput {
+  size: SizeInput;
+  /** Values of `output_format`; absent when the model has no choice. */
+  outputFormats?: Array<'webp' | 'jpg' | 'png'>;
+  /** The field asking for several images in one prediction, and its maximum. */
+  count?: { field: string; max: number };
+  /** Where input images go; `list` for an array field. */
+  images?: { field: string; list: boolean; max: number; formats: string[] };
+  /** The schema says the output takes the input image's aspect ratio whatever is asked. */
+  shapeFromImage?: boolean;
+  extras: Record<string, ExtraRule>;
+  /** Tighter rules that apply when input images are sent. */
+  extrasWithImages?: Record<string, ExtraRule>;
+}
+
+const integer = (min?: number, max?: number): ExtraRule => ({ type: 'integer', min, max });
+const number = (min?: number, max?: number): ExtraRule => ({ type: 'number', min, max });
+const boolean: ExtraRule = { type: 'boolean' };
+const oneOf = (...values: string[]): ExtraRule => ({ type: 'enum', values });
+
+const FLUX_RATIOS = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21'];
+// "Must be jpeg, png, gif, or webp" (flux-kontext-pro); the other schemas do not say, so the same set is assumed.
+const IMAGE_FORMATS = ['jpeg', 'png', 'gif', 'webp'];
+
+export const MODEL_INPUTS: Record<string, ModelInput> = {
+  'black-forest-labs/flux-1.1-pro': {
+    size: { kind: 'pixels', mode: { aspect_ratio: 'custom' }, min: 256, max: 1440, multipleOf: 32 },
+    outputFormats: ['webp', 'jpg', 'png'],
+    extras: { seed: integer(), safety_tolerance: integer(1, 6), prompt_upsampling: boolean, output_quality: integer(0, 100) },
+  },
+  'black-forest-labs/flux-1.1-pro-ultra': {
+    size: { kind: 'aspect', ratios: FLUX_RATIOS },
+    outputFormats: ['jpg', 'png'],
+    extras: { seed: integer(), safety_tolerance: integer(1, 6), raw: boolean },
+  },
+  'black-forest-labs/flux-dev': {
+    size: { kind: 'aspect', ratios: FLUX_RATIOS },
+    outputFormats: ['webp', 'jpg', 'png'],
+    count: { field: 'num_outputs', max: 4 },
+    images: { field: 'image', list: false, max: 1, formats: IMAGE_FORMATS },
+    shapeFromImage: true,
+    extras: {
+      seed: integer(), guidance: number(0, 10), num_inference_steps: integer(1, 50), prompt_strength: number(0, 1),
+      output_quality: integer(0, 100), go_fast: boolean,
+    },
+  },
+  'black-forest-labs/flux-schnell': {
+    size: { kind: 'aspect', ratios: FLUX_RATIOS },
+    outputFormats: ['webp', 'jpg', 'png'],
+    count: { field: 'num_outputs', max: 4 },
+    extras: { seed: integer(), num_inference_steps: integer(1, 4), output_quality: integer(0, 100), go_fast: boolean },
+  },
+  'black-forest-labs/flux-kontext-pro': {
+    size: { kind: 'aspect', ratios: [...FLUX_RATIOS, '2:1', '1:2'], matchInput: 'match_input_image' },
+    outputFormats: ['jpg', 'png'],
+    images: { field: 'input_image', list: false, max: 1, formats: IMAGE_FORMATS },
+    extras: { seed: integer(), safety_tolerance: integer(0, 6), prompt_upsampling: boolean },
+    // "2 is currently the maximum allowed when input images are used."
+    extrasWithImages: { safety_tolerance: integer(0, 2) },
+  },
+  'bytedance/seedream-4': {
+    size: { kind: 'pixels', mode: { size: 'custom' }, min: 1024, max: 4096, multipleOf: 1 },
+    images: { field: 'image_input', list: true, max: 10, formats: IMAGE_FORMATS },
+    extras: {},
+  },
+  'recraft-ai/recraft-v3': {
+    size: {
+      kind: 'named',
+      sizes: [
+        '1024x1024', '1365x1024', '1024x1365', '1536x1024', '1024x1536', '1820x1024', '1024x1820', '1024x2048',
+        '2048x1024', '1434x1024', '1024x1434', '1024x1280', '1280x1024', '1707x1024', '1024x1707',
+      ],
+    },
+    extras: {
+      style: oneOf(
+        'any', 'realistic_image', 'digital_illustration', 'digital_illustration/pixel_art', 'digital_illustration/hand_drawn',
+        'digital_illustration/grain', 'digital_illustration/infantile_sketch', 'digital_illustration/2d_art_poster',
+        'digital_illustration/handmade_3d', 'digital_illustration/hand_drawn_outline', 'digital_illustration/engraving_color',
+        'digital_illustration/2d_art_poster_2', 'realistic_image/b_and_w', 'realistic_image/hard_flash', 'realistic_image/hdr',
+        'realistic_image/natural_light', 'realistic_image/studio_portrait', 'realistic_image/enterprise', 'realistic_image/motion_blur',
+      ),
+    },
+  },
+  'stability-ai/stable-diffusion-3.5-large': {
+    size: { kind: 'aspect', ratios: ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '9:16', '9:21'] },
+    outputFormats: ['webp', 'jpg', 'png'],
+    images: { field: 'image', list: false, max: 1, formats: IMAGE_FORMATS },
+    shapeFromImage: true,
+    extras: { seed: integer(), negative_prompt: { type: 'string' }, cfg: number(1, 10), prompt_strength: number(0, 1) },
+  },
+  'google/imagen-4': {
+    size: { kind: 'aspect', ratios: ['1:1', '9:16', '16:9', '3:4', '4:3'] },
+    outputFormats: ['jpg', 'png'],
+    extras: { safety_filter_level: oneOf('block_low_and_above', 'block_medium_and_above', 'block_only_high') },
+  },
+};
+
+/** The sizes a model takes, as the router's size rule. */
+export function sizeRule(spec: ModelInput): SizeRule {
+  const size = spec.size;
+  if (size.kind === 'pixels') return { kind: 'range', min: size.min, max: size.max, multipleOf: size.multipleOf };
+  if (size.kind === 'named') return { kind: 'list', sizes: size.sizes };
+  return { kind: 'aspect', ratios: size.ratios };
+}
+
+/** The input mapping of an upstream model name, pinned (`owner/name:version`) or not. */
+export function modelInput(upstreamModel: string): ModelInput {
+  const spec = MODEL_INPUTS[upstreamModel.split(':')[0]!];
+  if (!spec) throw new Error(`replicate: no input mapping for '${upstreamModel}'`);
+  return spec;
+}
+
+/** The prediction `input` for a call; `images` are the input images as data URIs. */
+export function buildInput(call: ProviderCall, spec: ModelInput, images: string[]): Record<string, unknown> {
+  const input: Record<string, unknown> = { prompt: call.request.prompt, ...sizeFields(call, spec, images.length > 0) };
+  if (images.length > 0 && spec.images) input[spec.images.field] = spec.images.list ? images : images[0];
+  if (spec.count) input[spec.count.field] = call.n;
+  const format = outputFormat(call, spec);
+  if (format) input.output_format = format;
+  const rules = { ...spec.extras, ...(images.length > 0 ? spec.extrasWithImages : {}) };
+  for (const [name, value] of Object.entries(call.request.extras)) {
+    const rule = rules[name];
+    if (!rule) {
+      call.warn(`'${name}' is not a parameter of this model; not sent`);
+      continue;
+    }
+    const fitted = fitExtra(name, value, rule, (message) => call.warn(message));
+    if (fitted !== undefined) input[name] = fitted;
+  }
+  return input;
+}
+
+function sizeFields(call: ProviderCall, spec: ModelInput, withImages: boolean): Record<string, unknown> {
+  const size = spec.size;
+  if (size.kind === 'pixels') return { ...size.mode, width: call.size.width, height: call.size.height };
+  if (size.kind === 'named') return { size: formatSize(call.size) };
+  if (withImages && spec.shapeFromImage) {
+    if (call.request.size !== 'auto') call.warn(`size ${formatSize(call.size)} does not apply with an input image: the output keeps the input image's aspect ratio`);
+    return {};
+  }
+  if (withImages && size.matchInput && call.request.size === 'auto') return { aspect_ratio: size.matchInput };
+  const ratio = nearestAspectRatio(call.size, size.ratios);
+  if (!hasRatio(call.size, ratio)) call.warn(`size ${formatSize(call.size)} is not available for this model; using aspect ratio ${ratio}`);
+  return { aspect_ratio: ratio };
+}
+
+const hasRatio = (size: Size, ratio: string) => {
+  const [w, h] = ratio.split(':').map(Number);
+  return size.width * h! === size.height * w!;
+};
+
+/**
+ * The client's format when the model makes it; otherwise PNG, which the pipeline converts without a
+ * second lossy step. With an explicit output_compression the pipeline re-encodes anyway, so PNG too.
+ */
+function outputFormat(call: ProviderCall, spec: ModelInput): string | undefined {
+  if (!spec.outputFormats) return undefined;
+  const wanted: Record<OutputFormat, 'webp' | 'jpg' | 'png'> = { webp: 'webp', jpeg: 'jpg', png: 'png' };
+  const format = call.request.outputCompression === undefined ? wanted[call.request.outputFormat] : 'png';
+  return spec.outputFormats.includes(format) ? format : 'png';
+}
+
+/** The value to send for an extra: as given, moved to the nearest allowed value, or undefined (not sent). */
+function fitExtra(name: string, value: unknown, rule: ExtraRule, warn: (message: string) => void): unknown {
+  switch (rule.type) {
+    case 'integer':
+    case 'number': {
+      // Multipart sends every field as a string.
+      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+      if (!Number.isFinite(n)) {
+        warn(`'${name}' must be a number; not sent`);
+        return undefined;
+      }
+      let fitted = rule.type === 'integer' ? Math.round(n) : n;
+      if (rule.min !== undefined) fitted = Math.max(rule.min, fitted);
+      if (rule.max !== undefined) fitted = Math.min(rule.max, fitted);
+      if (fitted !== n) warn(`'${name}' ${n} is not allowed for this model (${describeRange(rule)}); using ${fitted}`);
+      return fitted;
+    }
+    case 'boolean':
+      if (value === true || value === 'true') return true;
+      if (value === false || value === 'false') return false;
+      warn(`'${name}' must be true or false; not sent`);
+      return undefined;
+    case 'string':
+      if (typeof value === 'string') return value;
+      warn(`'${name}' must be a string; not sent`);
+      return undefined;
+    case 'enum':
+      if (typeof value === 'string' && rule.values.includes(value)) return value;
+      warn(`'${name}' must be one of ${rule.values.join(', ')}; not sent`);
+      return undefined;
+  }
+}
+
+function describeRange(rule: { type: 'integer' | 'number'; min?: number; max?: number }): string {
+  const kind = rule.type === 'integer' ? 'an integer' : 'a number';
+  if (rule.min !== undefined && rule.max !== undefined) return `${kind} from ${rule.min} to ${rule.max}`;
+  if (rule.min !== undefined) return `${kind} from ${rule.min}`;
+  if (rule.max !== undefined) return `${kind} up to ${rule.max}`;
+  return kind;
+}
+
+const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp' };
+
+/**
+ * An input image as a data URI, converted to PNG when the model does not take its format. The docs
+ * suggest data URIs for files up to 256 KB and an uploaded file URL above; they state no hard limit.
+ */
+export async function dataUri(image: InputImage, formats: string[]): Promise<string> {
+  if (formats.includes(image.format) && MIME[image.format]) return `data:${MIME[image.format]};base64,${image.bytes.toString('base64')}`;
+  const png = await sharp(image.bytes).png().toBuffer();
+  return `data:image/png;base64,${png.toString('base64')}`;
+}

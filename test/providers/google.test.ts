@@ -1,0 +1,396 @@
+import { readFileSync } from 'node:fs';
+import type http from 'node:http';
+import sharp from 'sharp';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { actualCost } from '../../src/billing/pricing.js';
+import { Catalog } from '../../src/catalog/catalog.js';
+import type { ModelEntry } from '../../src/catalog/types.js';
+import { UpstreamError } from '../../src/providers/errors.js';
+import { GoogleProvider, googleModule } from '../../src/providers/google/index.js';
+import { imagenModels, models } from '../../src/providers/google/models.js';
+import { geminiBody, imagenBody, specFor, UPSTREAM_SPECS } from '../../src/providers/google/params.js';
+import { sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
+import { pixelAt, solidImage } from '../helpers/images.js';
+import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+
+/**
+ * The Google adapter against a fake Gemini API that enforces the documented contract (method, path
+ * with the model, `x-goog-api-key`, body fields and types, unknown fields refused) and answers with
+ * the docs' bodies (test/fixtures/providers/google, each with its `_source`).
+ */
+
+const fixture = (name: string) => {
+  const { _source, ...body } = JSON.parse(readFileSync(new URL(`../fixtures/providers/google/${name}.json`, import.meta.url), 'utf8'));
+  return body as Record<string, any>;
+};
+/** A fixture with its image placeholders ("<PNG>") replaced by real base64 images. */
+const withImages = (name: string, images: Record<string, Buffer>) =>
+  JSON.parse(JSON.stringify(fixture(name)).replace(/"<([A-Z_0-9]+)>"/g, (_, key: string) => JSON.stringify(images[key]!.toString('base64'))));
+
+// --- The fake Gemini API -------------------------------------------------------------------------
+
+const KEY = testSettings('').apiKey!;
+const GEMINI_MODELS: Record<string, { ratios: string[]; imageSizes: string[] }> = {
+  'gemini-2.5-flash-image': { ratios: ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'], imageSizes: [] },
+  'gemini-3-pro-image': { ratios: ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'], imageSizes: ['1K', '2K', '4K'] },
+};
+const IMAGEN_MODELS: Record<string, { imageSizes: string[] }> = {
+  'imagen-4.0-generate-001': { imageSizes: ['1K', '2K'] },
+  'imagen-4.0-ultra-generate-001': { imageSizes: ['1K', '2K'] },
+  'imagen-4.0-fast-generate-001': { imageSizes: [] },
+};
+const INPUT_MIME_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif'];
+
+class Violation extends Error {}
+const check = (ok: unknown, message: string) => {
+  if (!ok) throw new Violation(message);
+};
+const onlyKeys = (value: unknown, allowed: string[], where: string) => {
+  check(value && typeof value === 'object' && !Array.isArray(value), `${where} must be an object`);
+  for (const key of Object.keys(value as object)) check(allowed.includes(key), `unknown field ${where}.${key}`);
+};
+const isBase64 = (s: unknown) => typeof s === 'string' && s.length > 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(s);
+
+function checkGenerateContent(model: string, body: any) {
+  const spec = GEMINI_MODELS[model]!;
+  onlyKeys(body, ['contents', 'generationConfig'], 'body');
+  check(Array.isArray(body.contents) && body.contents.length === 1, 'contents must hold one turn');
+  onlyKeys(body.contents[0], ['parts', 'role'], 'contents[0]');
+  const parts = body.contents[0].parts;
+  check(Array.isArray(parts) && parts.length > 0, 'contents[0].parts must be a non-empty array');
+  for (const part of parts) {
+    if ('text' in part) {
+      onlyKeys(part, ['text'], 'part');
+      check(typeof part.text === 'string' && part.text.length > 0, 'part.text must be a non-empty string');
+    } else {
+      onlyKeys(part, ['inline_data', 'inlineData'], 'part');
+      const data = part.inline_data ?? part.inlineData;
+      onlyKeys(data, ['mime_type', 'mimeType', 'data'], 'inline_data');
+      check(INPUT_MIME_TYPES.includes(data.mime_type ?? data.mimeType), `unsupported mime type ${data.mime_type ?? data.mimeType}`);
+      check(isBase64(data.data), 'inline_data.data must be base64');
+    }
+  }
+  if (body.generationConfig === undefined) return;
+  onlyKeys(body.generationConfig, ['responseModalities', 'imageConfig', 'seed'], 'generationConfig');
+  const { responseModalities, imageConfig, seed } = body.generationConfig;
+  check(Array.isArray(responseModalities) && responseModalities.includes('IMAGE') && responseModalities.every((m: unknown) => m === 'TEXT' || m === 'IMAGE'), 'responseModalities must include IMAGE');
+  check(seed === undefined || Number.isInteger(seed), 'seed must be an integer');
+  if (imageConfig === undefined) return;
+  onlyKeys(imageConfig, spec.imageSizes.length ? ['aspectRatio', 'imageSize'] : ['aspectRatio'], 'imageConfig');
+  check(imageConfig.aspectRatio === undefined || spec.ratios.includes(imageConfig.aspectRatio), `aspectRatio ${imageConfig.aspectRatio} is not supported`);
+  check(imageConfig.imageSize === undefined || spec.imageSizes.includes(imageConfig.imageSize), `imageSize ${imageConfig.imageSize} is not supported`);
+}
+
+function checkPredict(model: string, body: any) {
+  onlyKeys(body, ['instances', 'parameters'], 'body');
+  check(Array.isArray(body.instances) && body.instances.length === 1, 'instances must hold one prompt');
+  onlyKeys(body.instances[0], ['prompt'], 'instances[0]');
+  check(typeof body.instances[0].prompt === 'string' && body.instances[0].prompt.length > 0, 'prompt must be a non-empty string');
+  onlyKeys(body.parameters, ['sampleCount', 'aspectRatio', 'imageSize', 'personGeneration'], 'parameters');
+  const { sampleCount, aspectRatio, imageSize, personGeneration } = body.parameters;
+  check(Number.isInteger(sampleCount) && sampleCount >= 1 && sampleCount <= 4, 'sampleCount must be 1-4');
+  check(aspectRatio === undefined || ['1:1', '3:4', '4:3', '9:16', '16:9'].includes(aspectRatio), `aspectRatio ${aspectRatio} is not supported`);
+  check(imageSize === undefined || IMAGEN_MODELS[model]!.imageSizes.includes(imageSize), `imageSize ${imageSize} is not supported by ${model}`);
+  check(personGeneration === undefined || ['dont_allow', 'allow_adult', 'allow_all'].includes(personGeneration), 'bad personGeneration');
+}
+
+type Answer = (req: RecordedRequest, res: http.ServerResponse) => void;
+let answer: Answer;
+
+function contract(req: RecordedRequest, res: http.ServerResponse) {
+  const match = /^\/v1beta\/models\/([^/:]+):(generateContent|predict)$/.exec(req.path);
+  const model = match?.[1] ?? '';
+  const known = match?.[2] === 'generateContent' ? GEMINI_MODELS[model] : IMAGEN_MODELS[model];
+  if (req.method !== 'POST' || !match || !known) return sendJson(res, 404, fixture('error-not-found'));
+  if (req.headers['x-goog-api-key'] !== KEY) return sendJson(res, 400, fixture('error-api-key-invalid'));
+  try {
+    check(/^application\/json/.test(req.headers['content-type'] ?? ''), 'content-type must be application/json');
+    check(req.json !== undefined, 'the body must be JSON');
+    (match[2] === 'generateContent' ? checkGenerateContent : checkPredict)(model, req.json);
+  } catch (error) {
+    if (!(error instanceof Violation)) throw error;
+    return sendJson(res, 400, { error: { code: 400, message: `fake: ${error.message}`, status: 'INVALID_ARGUMENT' } });
+  }
+  answer(req, res);
+}
+
+// --- Tests ---------------------------------------------------------------------------------------
+
+let fake: FakeUpstream;
+let provider: GoogleProvider;
+let red: Buffer;
+let blue: Buffer;
+let green: Buffer;
+
+beforeAll(async () => {
+  [red, blue, green] = await Promise.all([solidImage(32, 32, { r: 255, g: 0, b: 0 }), solidImage(32, 32, { r: 0, g: 0, b: 255 }), solidImage(32, 32, { r: 0, g: 255, b: 0 })]);
+  fake = await startFakeUpstream(contract);
+  provider = new GoogleProvider(testSettings(`${fake.url}/v1beta`));
+});
+afterAll(() => fake.close());
+beforeEach(() => {
+  fake.requests.length = 0;
+  answer = (_req, res) => sendJson(res, 200, withImages('generate-content-image', { PNG: red }));
+});
+
+const failure = (promise: Promise<unknown>) =>
+  promise.then(
+    () => expect.fail('expected an UpstreamError'),
+    (error: unknown) => {
+      expect(error).toBeInstanceOf(UpstreamError);
+      return error as UpstreamError;
+    },
+  );
+
+describe('google: Gemini image models (generateContent)', () => {
+  it('text-to-image sends exactly the documented body and decodes the image', async () => {
+    const call = makeCall({ upstreamModel: 'gemini-2.5-flash-image', fields: { prompt: 'a red fox', size: '1024x1024' } });
+    const result = await provider.generate(call);
+
+    expect(fake.requests).toHaveLength(1);
+    const [req] = fake.requests;
+    expect(req!.path).toBe('/v1beta/models/gemini-2.5-flash-image:generateContent');
+    expect(req!.headers['x-goog-api-key']).toBe('test-upstream-key');
+    expect(req!.json).toEqual({
+      contents: [{ parts: [{ text: 'a red fox' }] }],
+      generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '1:1' } },
+    });
+    expect(call.warnings).toEqual([]);
+    expect(result.images).toHaveLength(1);
+    expect(result.images[0]!.format).toBe('png');
+    expect(result.images[0]!.bytes.equals(red)).toBe(true);
+    expect(await pixelAt(result.images[0]!.bytes, 5, 5)).toEqual({ r: 255, g: 0, b: 0 });
+    expect(result.usage).toEqual({ inputTokens: 9, imageInputTokens: 0, outputTokens: 1290 });
+  });
+
+  it('image-to-image sends the inputs as inline_data parts and keeps only the final (non-thought) image', async () => {
+    answer = (_req, res) => sendJson(res, 200, withImages('generate-content-thinking', { THOUGHT_PNG: blue, PNG: green }));
+    const jpeg = await solidImage(48, 32, { r: 200, g: 100, b: 0 }, 'jpeg');
+    const gif = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#888' } }).gif().toBuffer();
+    const call = makeCall({
+      upstreamModel: 'gemini-3-pro-image',
+      fields: { prompt: 'put the fox from the first image in the second', size: '1536x1024' },
+      images: [inputImage(red, 'image[0]', 32, 32, 'png'), inputImage(jpeg, 'image[1]', 48, 32, 'jpeg'), inputImage(gif, 'image[2]', 8, 8, 'gif')],
+    });
+    const result = await provider.generate(call);
+
+    const body = fake.requests[0]!.json;
+    expect(fake.requests[0]!.path).toBe('/v1beta/models/gemini-3-pro-image:generateContent');
+    expect(body.generationConfig).toEqual({ responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '3:2', imageSize: '1K' } });
+    const parts = body.contents[0].parts;
+    expect(parts[0]).toEqual({ text: 'put the fox from the first image in the second' });
+    expect(parts[1]).toEqual({ inline_data: { mime_type: 'image/png', data: red.toString('base64') } });
+    expect(parts[2]).toEqual({ inline_data: { mime_type: 'image/jpeg', data: jpeg.toString('base64') } });
+    // GIF is not an input type Gemini reads: it goes as PNG.
+    expect(parts[3].inline_data.mime_type).toBe('image/png');
+    expect((await sharp(Buffer.from(parts[3].inline_data.data, 'base64')).metadata()).format).toBe('png');
+    expect(call.warnings).toEqual([]);
+
+    expect(result.images).toHaveLength(1);
+    expect(await pixelAt(result.images[0]!.bytes, 1, 1)).toEqual({ r: 0, g: 255, b: 0 });
+    expect(result.usage).toEqual({ inputTokens: 12, imageInputTokens: 2240, outputTokens: 1120 });
+  });
+
+  it('maps sizes to the nearest ratio and resolution, and reports what it changed', async () => {
+    const call = makeCall({ upstreamModel: 'gemini-3-pro-image', fields: { size: '1000x700' } });
+    await provider.generate(call);
+    expect(fake.requests[0]!.json.generationConfig.imageConfig).toEqual({ aspectRatio: '3:2', imageSize: '1K' });
+    expect(call.warnings).toEqual(['size 1000x700 mapped to aspectRatio 3:2']);
+
+    const big = makeCall({ upstreamModel: 'gemini-3-pro-image', fields: { size: '4096x4096' } });
+    await provider.generate(big);
+    expect(fake.requests[1]!.json.generationConfig.imageConfig).toEqual({ aspectRatio: '1:1', imageSize: '4K' });
+    expect(big.warnings).toEqual([]);
+
+    // size auto sends no ratio: the model matches its input image, or makes a square.
+    const auto = makeCall({ upstreamModel: 'gemini-2.5-flash-image' });
+    await provider.generate(auto);
+    expect(fake.requests[2]!.json.generationConfig).toEqual({ responseModalities: ['IMAGE'] });
+    expect(auto.warnings).toEqual([]);
+  });
+
+  it('warns about quality, mask, n, a size too large and unknown extras, and sends the supported extra', async () => {
+    const call = makeCall({
+      upstreamModel: 'gemini-2.5-flash-image',
+      fields: { size: '2048x2048', quality: 'high', n: 2, seed: '42', negative_prompt: 'blur', style: 'vivid' },
+      images: [inputImage(red)],
+      mask: inputImage(blue, 'mask'),
+    });
+    const result = await provider.generate(call);
+    expect(fake.requests[0]!.json.generationConfig).toEqual({ responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '1:1' }, seed: 42 });
+    expect(fake.requests[0]!.json.contents[0].parts).toHaveLength(2); // the prompt and the image, not the mask
+    expect(call.warnings).toEqual([
+      'n=2 but gemini-2.5-flash-image makes one image per call; asked for 1',
+      'mask is not supported by gemini-2.5-flash-image (it edits from the prompt alone); ignored',
+      'quality is not supported by gemini-2.5-flash-image; ignored',
+      'size 2048x2048 mapped to the 1K resolution, the nearest gemini-2.5-flash-image makes',
+      "extra 'negative_prompt' is not supported by gemini-2.5-flash-image; not sent",
+      "extra 'style' is not supported by gemini-2.5-flash-image; not sent",
+    ]);
+    expect(result.images).toHaveLength(1);
+
+    // With the offer's real capabilities the router reports quality itself; the adapter does not repeat it.
+    const routed = makeCall({ upstreamModel: 'gemini-2.5-flash-image', fields: { quality: 'high' }, capabilities: models[1]!.offer.capabilities });
+    await provider.generate(routed);
+    expect(routed.warnings).toEqual([]);
+
+    const badSeed = makeCall({ upstreamModel: 'gemini-2.5-flash-image', fields: { seed: 'random' } });
+    await provider.generate(badSeed);
+    expect(fake.requests[2]!.json.generationConfig).toEqual({ responseModalities: ['IMAGE'] });
+    expect(badSeed.warnings).toEqual(["extra 'seed' must be an integer; not sent"]);
+  });
+});
+
+describe('google: Imagen (predict)', () => {
+  it('sends sampleCount and the mapped aspect ratio, decodes the images and reports filtered ones', async () => {
+    answer = (_req, res) => sendJson(res, 200, withImages('predict-images', { PNG: red, PNG2: green }));
+    const call = makeCall({ upstreamModel: 'imagen-4.0-generate-001', fields: { prompt: 'a red fox', n: 3, size: '1000x700', person_generation: 'ALLOW_ADULT' } });
+    const result = await provider.generate(call);
+
+    expect(fake.requests[0]!.path).toBe('/v1beta/models/imagen-4.0-generate-001:predict');
+    expect(fake.requests[0]!.headers['x-goog-api-key']).toBe('test-upstream-key');
+    expect(fake.requests[0]!.json).toEqual({
+      instances: [{ prompt: 'a red fox' }],
+      parameters: { sampleCount: 3, aspectRatio: '4:3', imageSize: '1K', personGeneration: 'allow_adult' },
+    });
+    expect(result.images.map((i) => i.format)).toEqual(['png', 'png']);
+    expect(result.images[1]!.bytes.equals(green)).toBe(true);
+    expect(result.usage).toBeUndefined();
+    expect(call.warnings).toEqual([
+      'size 1000x700 mapped to aspectRatio 4:3',
+      "1 of 3 images were not returned (filtered: 56562880: The image was filtered out because it violated Google's Responsible AI practices.)",
+    ]);
+  });
+
+  it('maps n above 4 and leaves out what Imagen does not take', async () => {
+    answer = (_req, res) => sendJson(res, 200, { predictions: Array.from({ length: 4 }, () => ({ bytesBase64Encoded: red.toString('base64'), mimeType: 'image/png' })) });
+    const call = makeCall({ upstreamModel: 'imagen-4.0-fast-generate-001', n: 6, fields: { size: '2048x2048', seed: 7, person_generation: 'everyone' }, images: [inputImage(red)] });
+    const result = await provider.generate(call);
+    expect(fake.requests[0]!.json.parameters).toEqual({ sampleCount: 4, aspectRatio: '1:1' });
+    expect(result.images).toHaveLength(4);
+    expect(call.warnings).toEqual([
+      'input images are not supported by imagen-4.0-fast-generate-001 (text-to-image only); ignored',
+      'n=6 mapped to 4, the most imagen-4.0-fast-generate-001 makes per call',
+      'size 2048x2048 mapped to the 1K resolution, the nearest imagen-4.0-fast-generate-001 makes',
+      "extra 'seed' is not supported by imagen-4.0-fast-generate-001; not sent",
+      "extra 'person_generation' must be one of dont_allow, allow_adult, allow_all; not sent",
+    ]);
+  });
+
+  it('an answer whose every image was filtered is a content policy refusal', async () => {
+    answer = (_req, res) => sendJson(res, 200, { predictions: [fixture('predict-images').predictions[2]] });
+    const error = await failure(provider.generate(makeCall({ upstreamModel: 'imagen-4.0-ultra-generate-001' })));
+    expect(error.kind).toBe('content_policy');
+  });
+});
+
+describe('google: errors', () => {
+  const cases: Array<[string, number, string]> = [
+    ['error-invalid-argument', 400, 'rejected'],
+    ['error-api-key-invalid', 400, 'auth'],
+    ['error-failed-precondition', 400, 'quota'],
+    ['error-permission-denied', 403, 'auth'],
+    ['error-resource-exhausted', 429, 'rate_limited'],
+    ['error-unavailable', 503, 'overloaded'],
+  ];
+  for (const [name, status, kind] of cases) {
+    it(`${status} ${fixture(name).error.status} (${name}) -> ${kind}`, async () => {
+      answer = (_req, res) => sendJson(res, status, fixture(name));
+      const error = await failure(provider.generate(makeCall({ upstreamModel: 'gemini-2.5-flash-image' })));
+      expect(error.kind).toBe(kind);
+      expect(error.status).toBe(status);
+      expect(error.message).toBe(fixture(name).error.message);
+    });
+  }
+
+  it('a 200 stopped by IMAGE_SAFETY, or a blocked prompt, is content_policy', async () => {
+    answer = (_req, res) => sendJson(res, 200, fixture('generate-content-image-safety'));
+    expect((await failure(provider.generate(makeCall({ upstreamModel: 'gemini-2.5-flash-image' })))).kind).toBe('content_policy');
+    answer = (_req, res) => sendJson(res, 200, fixture('generate-content-prompt-blocked'));
+    const blocked = await failure(provider.generate(makeCall({ upstreamModel: 'gemini-2.5-flash-image' })));
+    expect(blocked.kind).toBe('content_policy');
+    expect(blocked.message).toContain('PROHIBITED_CONTENT');
+  });
+
+  it('a 200 with no image part is bad_response, and says what the model said', async () => {
+    answer = (_req, res) => sendJson(res, 200, fixture('generate-content-text-only'));
+    const error = await failure(provider.generate(makeCall({ upstreamModel: 'gemini-2.5-flash-image' })));
+    expect(error.kind).toBe('bad_response');
+    expect(error.message).toContain('a description of a red fox');
+  });
+
+  it('the fake refuses a wrong key and an unknown model the way Google does', async () => {
+    const wrongKey = new GoogleProvider(testSettings(`${fake.url}/v1beta`, { apiKey: 'not-the-key' }));
+    expect((await failure(wrongKey.generate(makeCall({ upstreamModel: 'gemini-2.5-flash-image' })))).kind).toBe('auth');
+    const unknown = await failure(provider.generate(makeCall({ upstreamModel: 'gemini-1.0-image' })));
+    expect([unknown.kind, unknown.status]).toEqual(['rejected', 404]);
+  });
+});
+
+describe('google: module and catalog', () => {
+  it('is available only with an API key, and reads GEMINI_*', () => {
+    expect(new GoogleProvider(testSettings(fake.url, { apiKey: undefined })).isAvailable()).toBe(false);
+    expect(new GoogleProvider(testSettings(fake.url, { apiKey: '' })).isAvailable()).toBe(false);
+    expect(provider.isAvailable()).toBe(true);
+    expect(googleModule).toMatchObject({ id: 'google', envPrefix: 'GEMINI', defaultBaseUrl: 'https://generativelanguage.googleapis.com/v1beta' });
+    expect(googleModule.create(testSettings(fake.url)).id).toBe('google');
+  });
+
+  it('declares the documented models, prices and capabilities', async () => {
+    expect(googleModule.models).toBe(models);
+    expect(models.map((m) => [m.model.id, m.offer.upstreamModel, m.model.aliases])).toEqual([
+      ['google/gemini-3-pro-image', 'gemini-3-pro-image', ['nano-banana-pro']],
+      ['google/gemini-2.5-flash-image', 'gemini-2.5-flash-image', ['nano-banana']],
+    ]);
+    // Imagen is shut down on the Gemini API: declared, but not served.
+    expect(imagenModels.map((m) => [m.model.id, m.offer.upstreamModel])).toEqual([
+      ['google/imagen-4', 'imagen-4.0-generate-001'],
+      ['google/imagen-4-ultra', 'imagen-4.0-ultra-generate-001'],
+      ['google/imagen-4-fast', 'imagen-4.0-fast-generate-001'],
+    ]);
+    for (const { model, offer } of [...models, ...imagenModels]) {
+      expect(model.curatedRank).toBeGreaterThanOrEqual(1);
+      expect(model.curatedRank).toBeLessThanOrEqual(100);
+      expect(model.releaseDate).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(offer.priceSource).toMatch(/^https:\/\/ai\.google\.dev\/gemini-api\/docs\/pricing.*read \d{4}-\d{2}-\d{2}/);
+      const micros = JSON.stringify(offer.price).match(/\d+/g)!.map(Number);
+      expect(micros.every(Number.isSafeInteger)).toBe(true);
+      const spec = UPSTREAM_SPECS[offer.upstreamModel]!;
+      expect(spec).toBeDefined();
+      expect(offer.capabilities.sizes).toEqual({ kind: 'aspect', ratios: spec.aspectRatios });
+      expect(offer.capabilities.maxImagesPerCall).toBe(spec.api === 'predict' ? 4 : 1);
+      // Every size listed in /v1/models goes through without a warning.
+      for (const size of offer.capabilities.listedSizes.filter((s) => s !== 'auto')) {
+        const call = makeCall({ upstreamModel: offer.upstreamModel, fields: { size } });
+        if (spec.api === 'predict') imagenBody(call, spec);
+        else await geminiBody(call, spec);
+        expect(call.warnings, `${offer.upstreamModel} ${size}`).toEqual([]);
+      }
+    }
+    expect(specFor('gemini-9-image').api).toBe('generateContent');
+    expect(specFor('imagen-9').api).toBe('predict');
+  });
+
+  it('prices a Gemini answer from its reported tokens, never above the ceiling', () => {
+    const entries: ModelEntry[] = models.map(({ model, offer }) => ({ ...model, aliases: model.aliases ?? [], providers: [{ provider: 'google', ...offer }] }));
+    const catalog = new Catalog(entries, () => true);
+    expect(catalog.resolve('nano-banana')!.id).toBe('google/gemini-2.5-flash-image');
+    expect(catalog.present(catalog.resolve('nano-banana-pro')!).providers[0]!.pricing).toEqual({ type: 'post_generation', range: { min: 0, max: 0.29 } });
+
+    const flash = models[1]!.offer.price!;
+    const call = makeCall({ upstreamModel: 'gemini-2.5-flash-image' });
+    // 9 prompt tokens at $0.30/M + 1,290 image tokens at $30/M = $0.0387027, rounded up to the micro-dollar.
+    expect(actualCost(flash, call.request, call.size, 1, { inputTokens: 9, imageInputTokens: 0, outputTokens: 1290 }, { marginPercent: 0 })).toBe(38_703);
+    expect(actualCost(flash, call.request, call.size, 1, { inputTokens: 0, imageInputTokens: 0, outputTokens: 10_000 }, { marginPercent: 0 })).toBe(51_000);
+  });
+});
+
+describe('google: live', () => {
+  // Spends about $0.04 of the operator's credit; skipped unless GEMINI_API_KEY is set.
+  it.runIf(process.env.GEMINI_API_KEY)('makes one real image', { timeout: 120_000 }, async () => {
+    const live = new GoogleProvider({ apiKey: process.env.GEMINI_API_KEY, baseUrl: process.env.GEMINI_BASE_URL ?? googleModule.defaultBaseUrl, maxDownloadBytes: 20 * 1024 * 1024, pollIntervalMs: 1000 });
+    const result = await live.generate(makeCall({ upstreamModel: 'gemini-2.5-flash-image', fields: { prompt: 'a small red apple on a white table', size: '1024x1024' }, signal: AbortSignal.timeout(110_000) }));
+    expect(result.images).toHaveLength(1);
+    expect(result.usage?.outputTokens).toBeGreaterThan(0);
+  });
+});
