@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { QUALITIES } from './api/imageRequest.js';
 import type { PriceRule } from './catalog/types.js';
+import type { CompatibleUpstream } from './providers/openai-compatible/index.js';
 import { DEFAULT_ROUTING, type RoutingPolicy } from './routing/policy.js';
 import { STRATEGIES } from './routing/strategy.js';
 
@@ -43,6 +44,8 @@ export interface Config {
   pollIntervalMs: number;
   /** The environment, for provider keys and base URLs (`<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`). */
   env: Env;
+  /** OpenAI-compatible servers declared in the config file. */
+  upstreams: CompatibleUpstream[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -109,10 +112,38 @@ const routingSchema = z.object({
   breaker_cooldown_seconds: seconds.optional(),
 }).strict();
 
+const sizeList = z.array(z.string().regex(/^\d+x\d+$/, 'sizes look like 1024x1024')).min(1);
+const sizeRange = z.object({ min: z.number().int().min(1), max: z.number().int().max(8192), multiple_of: z.number().int().min(1).default(1) }).strict();
+
+/** An OpenAI-compatible server and the models it serves, in the config file's `upstreams`. */
+const upstreamSchema = z.object({
+  id: z.string().regex(/^[a-z0-9-]+$/, 'ids are lower case letters, digits and dashes'),
+  name: z.string().optional(),
+  base_url: z.string().url(),
+  api_key_env: z.string().regex(/^[A-Z_][A-Z0-9_]*$/).optional(),
+  models: z.array(z.object({
+    id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, 'model ids look like vendor/name'),
+    name: z.string().optional(),
+    upstream_model: z.string().min(1),
+    price: priceSchema.optional(),
+    price_source: z.string().optional(),
+    release_date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+    sizes: z.union([sizeList, sizeRange]).optional(),
+    default_size: z.string().regex(/^\d+x\d+$/).optional(),
+    quality: z.boolean().optional(),
+    edit: z.boolean().optional(),
+    mask: z.boolean().optional(),
+    max_images_per_call: z.number().int().min(1).max(10).optional(),
+    max_input_images: z.number().int().min(0).max(16).optional(),
+    extras: z.array(z.string()).optional(),
+  }).strict()).min(1),
+}).strict();
+
 const configFileSchema = z.object({
   margin_percent: z.number().min(0).max(1000).optional(),
   prices: z.record(z.string(), priceSchema).optional(),
   routing: routingSchema.optional(),
+  upstreams: z.array(upstreamSchema).optional(),
 }).strict();
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -137,6 +168,36 @@ function parseNumber(value: string, name: string, min: number, max: number): num
   const number = Number(value);
   if (!Number.isFinite(number) || number < min || number > max) throw new ConfigError(`${name} must be a number from ${min} to ${max} (got "${value}")`);
   return number;
+}
+
+function toUpstream(u: z.infer<typeof upstreamSchema>): CompatibleUpstream {
+  return {
+    id: u.id,
+    name: u.name,
+    baseUrl: u.base_url.replace(/\/+$/, ''),
+    apiKeyEnv: u.api_key_env,
+    models: u.models.map((m) => {
+      const sizes = Array.isArray(m.sizes)
+        ? { kind: 'list' as const, sizes: m.sizes }
+        : { kind: 'range' as const, min: m.sizes?.min ?? 256, max: m.sizes?.max ?? 2048, multipleOf: m.sizes?.multiple_of ?? 64 };
+      const defaultSize = m.default_size ?? (sizes.kind === 'list' ? sizes.sizes[0]! : '1024x1024');
+      return {
+        model: { id: m.id, name: m.name ?? m.id, releaseDate: m.release_date ?? '2025-01-01', curatedRank: 50 },
+        offer: {
+          upstreamModel: m.upstream_model,
+          price: m.price,
+          priceSource: m.price_source ?? 'set in the config file',
+          capabilities: {
+            sizes, defaultSize, listedSizes: sizes.kind === 'list' ? ['auto', ...sizes.sizes] : ['auto', defaultSize],
+            quality: m.quality ?? false, edit: m.edit ?? false, mask: m.mask ?? false,
+            maxImagesPerCall: m.max_images_per_call ?? 1, maxInputImages: m.edit ? (m.max_input_images ?? 1) : 0,
+            promptRequired: true, maxPromptLength: 32000, outputFormats: ['png', 'jpeg', 'webp'], transparentBackground: false,
+            extras: m.extras ?? [],
+          },
+        },
+      };
+    }),
+  };
 }
 
 function routingPolicy(file: z.infer<typeof routingSchema>, env: Env): RoutingPolicy {
@@ -191,5 +252,6 @@ export function loadConfig(env: Env = process.env): Config {
     maxDownloadBytes: parseBytes(env.PIXELROUTER_MAX_DOWNLOAD_BYTES ?? '50mb', 'PIXELROUTER_MAX_DOWNLOAD_BYTES'),
     pollIntervalMs: parseDuration(env.PIXELROUTER_POLL_INTERVAL ?? '1s', 'PIXELROUTER_POLL_INTERVAL') * 1000,
     env,
+    upstreams: (file.upstreams ?? []).map(toUpstream),
   };
 }

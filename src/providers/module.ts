@@ -12,6 +12,8 @@ export interface ProviderModule {
   name: string;
   /** `OPENAI` reads OPENAI_API_KEY and OPENAI_BASE_URL. */
   envPrefix: string;
+  /** Another variable for the key than `<envPrefix>_API_KEY` (configured upstreams name their own). */
+  apiKeyEnv?: string;
   defaultBaseUrl: string;
   create(settings: ProviderSettings): ImageProvider;
   models: ProviderModel[];

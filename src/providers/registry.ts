@@ -1,6 +1,7 @@
 import type { ModelEntry } from '../catalog/types.js';
 import type { ProviderModule } from './module.js';
 import { bflModule } from './bfl/index.js';
+import { falModule } from './fal/index.js';
 import { googleModule } from './google/index.js';
 import { openaiModule } from './openai/index.js';
 import { replicateModule } from './replicate/index.js';
@@ -11,7 +12,7 @@ import type { ImageProvider, ProviderSettings } from './types.js';
  * Every provider the server knows, in default priority order: where several serve the same model,
  * the earlier one is tried first (routing strategies and the config file can change that).
  */
-export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, replicateModule];
+export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, falModule, replicateModule];
 
 type Env = Record<string, string | undefined>;
 
@@ -19,7 +20,7 @@ type Env = Record<string, string | undefined>;
 export function buildProviders(modules: ProviderModule[], env: Env, shared: Omit<ProviderSettings, 'apiKey' | 'baseUrl'>): Map<string, ImageProvider> {
   return new Map(modules.map((m) => [m.id, m.create({
     ...shared,
-    apiKey: env[`${m.envPrefix}_API_KEY`] || undefined,
+    apiKey: env[m.apiKeyEnv ?? `${m.envPrefix}_API_KEY`] || undefined,
     baseUrl: (env[`${m.envPrefix}_BASE_URL`] || m.defaultBaseUrl).replace(/\/+$/, ''),
   })]));
 }

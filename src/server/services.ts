@@ -5,12 +5,12 @@ import { Ledger } from '../billing/ledger.js';
 import type { PricingPolicy } from '../billing/pricing.js';
 import { UsageLog } from '../billing/usage.js';
 import { Catalog } from '../catalog/catalog.js';
-import { MODELS } from '../catalog/models.js';
 import type { ModelEntry } from '../catalog/types.js';
-import type { Config } from '../config.js';
+import { ConfigError, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { createLimits, type Limits } from '../limits/index.js';
-import { buildProviders, PROVIDER_MODULES } from '../providers/registry.js';
+import { compatibleModule } from '../providers/openai-compatible/index.js';
+import { buildProviders, mergeModels, PROVIDER_MODULES } from '../providers/registry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { CircuitBreaker } from '../routing/breaker.js';
 import type { RoutingPolicy } from '../routing/policy.js';
@@ -51,11 +51,18 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     await db.close();
     throw error;
   });
+  const builtIn = new Set(PROVIDER_MODULES.map((m) => m.id));
+  const clash = config.upstreams.find((u) => builtIn.has(u.id));
+  if (clash) {
+    await db.close();
+    throw new ConfigError(`PIXELROUTER_CONFIG: upstream id '${clash.id}' is taken by a built-in provider`);
+  }
+  const modules = [...PROVIDER_MODULES, ...config.upstreams.map(compatibleModule)];
   const providers = overrides.providers
     ? new Map(overrides.providers.map((p) => [p.id, p]))
-    : buildProviders(PROVIDER_MODULES, config.env, { maxDownloadBytes: config.maxDownloadBytes, pollIntervalMs: config.pollIntervalMs });
+    : buildProviders(modules, config.env, { maxDownloadBytes: config.maxDownloadBytes, pollIntervalMs: config.pollIntervalMs });
   const pricing: PricingPolicy = { marginPercent: config.marginPercent };
-  const catalog = new Catalog(overrides.models ?? MODELS, (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
+  const catalog = new Catalog(overrides.models ?? mergeModels(modules), (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
   const blobs = new FileBlobs(path.join(config.dataDir, 'images'));
   const store = new ImageStore(db, blobs, config.urlTtlSeconds);
   const ledger = new Ledger(db);

@@ -19,7 +19,7 @@ export interface FakeUpstream {
   close(): Promise<void>;
 }
 
-export type FakeHandler = (req: RecordedRequest, res: http.ServerResponse) => void | Promise<void>;
+export type FakeHandler = (req: RecordedRequest, res: http.ServerResponse) => unknown;
 
 /**
  * A local HTTP server on 127.0.0.1 standing in for a provider. The handler enforces the provider's

@@ -11,7 +11,7 @@ const offer = (provider: string, perImageMicros: number, maxImagesPerCall = 10) 
   ...base.providers[0]!, provider, price: { type: 'fixed' as const, perImageMicros },
   capabilities: { ...base.providers[0]!.capabilities, maxImagesPerCall },
 });
-const shared: ModelEntry = { ...base, id: 'acme/shared', aliases: [], providers: [offer('alpha', 30_000), offer('beta', 10_000), offer('gamma', 20_000)] };
+const shared: ModelEntry = { ...base, id: 'acme/shared', aliases: [], curatedRank: 1, providers: [offer('alpha', 30_000), offer('beta', 10_000), offer('gamma', 20_000)] };
 const fanned: ModelEntry = { ...base, id: 'acme/one-per-call', aliases: [], curatedRank: 5, providers: [offer('alpha', 10_000, 1)] };
 const sizes: ModelEntry = { ...base, id: 'acme/listed', aliases: [], providers: [{ ...offer('alpha', 10_000), capabilities: { ...offer('alpha', 10_000).capabilities, sizes: { kind: 'list', sizes: ['1024x1024', '1536x1024', '1024x1536'] }, quality: false } }] };
 

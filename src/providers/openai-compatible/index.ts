@@ -71,7 +71,8 @@ export function compatibleModule(upstream: CompatibleUpstream): ProviderModule {
   return {
     id: upstream.id,
     name: upstream.name ?? upstream.id,
-    envPrefix: upstream.apiKeyEnv?.replace(/_API_KEY$/, '') ?? upstream.id.toUpperCase().replace(/[^A-Z0-9]/g, '_'),
+    envPrefix: upstream.id.toUpperCase().replace(/[^A-Z0-9]/g, '_'),
+    apiKeyEnv: upstream.apiKeyEnv,
     defaultBaseUrl: upstream.baseUrl,
     create: (settings) => new OpenAICompatibleProvider(upstream.id, settings, upstream.apiKeyEnv !== undefined),
     models: upstream.models,
