@@ -9,7 +9,12 @@ export interface RunningServer {
   url: string;
   /** Set on the first start of an empty database without an admin key: shown once, stored only hashed. */
   firstKey?: string;
-  close(): Promise<void>;
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceMs`, then cuts what is left
+   * (including sockets a client opened but never used, which would otherwise hold the server open
+   * until Node's header timeout).
+   */
+  close(graceMs?: number): Promise<void>;
 }
 
 /** Opens the database, makes sure someone can call the API, and listens. */
@@ -36,8 +41,11 @@ export async function startServer(config: Config, options: AppOptions & ServiceO
     services,
     url: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`,
     firstKey,
-    close() {
-      closing ??= app.close().then(() => services.close());
+    close(graceMs = 10_000) {
+      if (!closing) {
+        const deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
+        closing = app.close().then(() => services.close()).finally(() => clearTimeout(deadline));
+      }
       return closing;
     },
   };

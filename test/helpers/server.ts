@@ -50,7 +50,7 @@ export async function startTestServer(env: Record<string, string> = {}, override
       return body;
     },
     async close() {
-      await testServer.server.close();
+      await testServer.server.close(200);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -199,6 +199,28 @@ describe.each(['pglite', 'postgres'] as const)('billing on %s', (engine) => {
     expect((await t.call('/v1/auth/test', { method: 'POST', auth: 'sk-pr-nope' })).status).toBe(401);
   });
 
+  it('a client that disconnects mid-request gets its reservation released', async () => {
+    const { accountId, key } = await funded(1);
+    const controller = new AbortController();
+    const pending = t.call('/v1/openai/images/generations', { method: 'POST', auth: key, signal: controller.signal, json: { model: 'test/test', prompt: 'slow:1500', n: 5, size: '64x64' } }).catch(() => null);
+    let reserved = 0;
+    for (let i = 0; i < 40 && reserved === 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      reserved = (await balance(accountId)).reserved_usd;
+    }
+    expect(reserved).toBe(0.05);
+    controller.abort();
+    await pending;
+    let state = await balance(accountId);
+    for (let i = 0; i < 40 && state.reserved_usd !== 0; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      state = await balance(accountId);
+    }
+    expect(state).toMatchObject({ balance_usd: 1, reserved_usd: 0, charges_usd: 0 });
+    const [record] = await t.server.services.db.query<{ error_code: string }>("SELECT error_code FROM usage_records WHERE account_id = $1", [accountId]);
+    expect(record!.error_code).toBe('client_disconnected');
+  });
+
   it('the invariant holds across everything above', async () => {
     const rows = await checkLedgerInvariant(t.server.services.db);
     expect(rows.length).toBeGreaterThan(5);

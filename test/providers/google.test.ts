@@ -30,9 +30,14 @@ const withImages = (name: string, images: Record<string, Buffer>) =>
 // --- The fake Gemini API -------------------------------------------------------------------------
 
 const KEY = testSettings('').apiKey!;
+const TEN_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
+// Per model page (ai.google.dev/gemini-api/docs/models/...): Nano Banana 2.1 takes 14 ratios and
+// 1K/2K/4K ("512" is refused), Nano Banana 2 Lite 10 ratios and 1K only. An empty list: no imageSize field.
 const GEMINI_MODELS: Record<string, { ratios: string[]; imageSizes: string[] }> = {
-  'gemini-2.5-flash-image': { ratios: ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'], imageSizes: [] },
-  'gemini-3-pro-image': { ratios: ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'], imageSizes: ['1K', '2K', '4K'] },
+  'gemini-nano-banana-2.1': { ratios: [...TEN_RATIOS, '1:4', '4:1', '1:8', '8:1'], imageSizes: ['1K', '2K', '4K'] },
+  'gemini-3.1-flash-lite-image': { ratios: TEN_RATIOS, imageSizes: ['1K'] },
+  'gemini-2.5-flash-image': { ratios: TEN_RATIOS, imageSizes: [] },
+  'gemini-3-pro-image': { ratios: TEN_RATIOS, imageSizes: ['1K', '2K', '4K'] },
 };
 const IMAGEN_MODELS: Record<string, { imageSizes: string[] }> = {
   'imagen-4.0-generate-001': { imageSizes: ['1K', '2K'] },
@@ -133,6 +138,8 @@ beforeEach(() => {
   answer = (_req, res) => sendJson(res, 200, withImages('generate-content-image', { PNG: red }));
 });
 
+const byId = (id: string) => models.find((m) => m.model.id === id)!;
+
 const failure = (promise: Promise<unknown>) =>
   promise.then(
     () => expect.fail('expected an UpstreamError'),
@@ -191,6 +198,47 @@ describe('google: Gemini image models (generateContent)', () => {
     expect(result.usage).toEqual({ inputTokens: 12, imageInputTokens: 2240, outputTokens: 1120 });
   });
 
+  it('Nano Banana 2.1: the exact body for a wide 2K image with a seed, a reference image inline', async () => {
+    const jpeg = await solidImage(48, 32, { r: 200, g: 100, b: 0 }, 'jpeg');
+    const call = makeCall({ upstreamModel: 'gemini-nano-banana-2.1', fields: { prompt: 'a panorama of the fox den', size: '4096x1024', seed: 7 }, images: [inputImage(jpeg, 'image[0]', 48, 32, 'jpeg')] });
+    const result = await provider.generate(call);
+
+    expect(fake.requests[0]!.path).toBe('/v1beta/models/gemini-nano-banana-2.1:generateContent');
+    expect(fake.requests[0]!.json).toEqual({
+      contents: [{ parts: [{ text: 'a panorama of the fox den' }, { inline_data: { mime_type: 'image/jpeg', data: jpeg.toString('base64') } }] }],
+      generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '4:1', imageSize: '2K' }, seed: 7 },
+    });
+    expect(call.warnings).toEqual([]);
+    expect(result.images).toHaveLength(1);
+    expect(result.usage).toEqual({ inputTokens: 9, imageInputTokens: 0, outputTokens: 1290 });
+
+    // 4K goes as 4K; a ratio between two listed ones goes to the nearest, with a warning.
+    const big = makeCall({ upstreamModel: 'gemini-nano-banana-2.1', fields: { size: '4096x4096' } });
+    await provider.generate(big);
+    expect(fake.requests[1]!.json.generationConfig.imageConfig).toEqual({ aspectRatio: '1:1', imageSize: '4K' });
+    expect(big.warnings).toEqual([]);
+    const tall = makeCall({ upstreamModel: 'gemini-nano-banana-2.1', fields: { size: '512x3072' } });
+    await provider.generate(tall);
+    expect(fake.requests[2]!.json.generationConfig.imageConfig).toEqual({ aspectRatio: '1:8', imageSize: '1K' });
+    expect(tall.warnings).toEqual(['size 512x3072 mapped to aspectRatio 1:8']);
+  });
+
+  it('Nano Banana 2 Lite: 1K only, so no imageSize is sent and a larger size is reported', async () => {
+    const call = makeCall({ upstreamModel: 'gemini-3.1-flash-lite-image', fields: { prompt: 'a sticker of a fox', size: '2048x1152' } });
+    await provider.generate(call);
+    expect(fake.requests[0]!.path).toBe('/v1beta/models/gemini-3.1-flash-lite-image:generateContent');
+    expect(fake.requests[0]!.json).toEqual({
+      contents: [{ parts: [{ text: 'a sticker of a fox' }] }],
+      generationConfig: { responseModalities: ['IMAGE'], imageConfig: { aspectRatio: '16:9' } },
+    });
+    expect(call.warnings).toEqual(['size 2048x1152 mapped to the 1K resolution, the nearest gemini-3.1-flash-lite-image makes']);
+
+    // A ratio only Nano Banana 2.1 has is not sent to Lite: 4:1 becomes 21:9.
+    const wide = makeCall({ upstreamModel: 'gemini-3.1-flash-lite-image', fields: { size: '1024x256' } });
+    await provider.generate(wide);
+    expect(fake.requests[1]!.json.generationConfig.imageConfig).toEqual({ aspectRatio: '21:9' });
+  });
+
   it('maps sizes to the nearest ratio and resolution, and reports what it changed', async () => {
     const call = makeCall({ upstreamModel: 'gemini-3-pro-image', fields: { size: '1000x700' } });
     await provider.generate(call);
@@ -230,7 +278,7 @@ describe('google: Gemini image models (generateContent)', () => {
     expect(result.images).toHaveLength(1);
 
     // With the offer's real capabilities the router reports quality itself; the adapter does not repeat it.
-    const routed = makeCall({ upstreamModel: 'gemini-2.5-flash-image', fields: { quality: 'high' }, capabilities: models[1]!.offer.capabilities });
+    const routed = makeCall({ upstreamModel: 'gemini-2.5-flash-image', fields: { quality: 'high' }, capabilities: byId('google/gemini-2.5-flash-image').offer.capabilities });
     await provider.generate(routed);
     expect(routed.warnings).toEqual([]);
 
@@ -339,9 +387,15 @@ describe('google: module and catalog', () => {
   it('declares the documented models, prices and capabilities', async () => {
     expect(googleModule.models).toBe(models);
     expect(models.map((m) => [m.model.id, m.offer.upstreamModel, m.model.aliases])).toEqual([
+      ['google/gemini-nano-banana-2.1', 'gemini-nano-banana-2.1', ['nano-banana-2.1']],
+      ['google/gemini-3.1-flash-lite-image', 'gemini-3.1-flash-lite-image', ['nano-banana-2-lite']],
       ['google/gemini-3-pro-image', 'gemini-3-pro-image', ['nano-banana-pro']],
       ['google/gemini-2.5-flash-image', 'gemini-2.5-flash-image', ['nano-banana']],
     ]);
+    // Every Gemini model the fake knows is declared, with the fake's ratios; the deprecated one ranks last.
+    expect(Object.keys(GEMINI_MODELS).sort()).toEqual(models.map((m) => m.offer.upstreamModel).sort());
+    for (const { offer } of models) expect(offer.capabilities.sizes).toEqual({ kind: 'aspect', ratios: GEMINI_MODELS[offer.upstreamModel]!.ratios });
+    expect(byId('google/gemini-2.5-flash-image').model.curatedRank).toBeGreaterThan(Math.max(...models.filter((m) => m.model.id !== 'google/gemini-2.5-flash-image').map((m) => m.model.curatedRank)));
     // Imagen is shut down on the Gemini API: declared, but not served.
     expect(imagenModels.map((m) => [m.model.id, m.offer.upstreamModel])).toEqual([
       ['google/imagen-4', 'imagen-4.0-generate-001'],
@@ -377,11 +431,21 @@ describe('google: module and catalog', () => {
     expect(catalog.resolve('nano-banana')!.id).toBe('google/gemini-2.5-flash-image');
     expect(catalog.present(catalog.resolve('nano-banana-pro')!).providers[0]!.pricing).toEqual({ type: 'post_generation', range: { min: 0, max: 0.29 } });
 
-    const flash = models[1]!.offer.price!;
+    const flash = byId('google/gemini-2.5-flash-image').offer.price!;
     const call = makeCall({ upstreamModel: 'gemini-2.5-flash-image' });
     // 9 prompt tokens at $0.30/M + 1,290 image tokens at $30/M = $0.0387027, rounded up to the micro-dollar.
     expect(actualCost(flash, call.request, call.size, 1, { inputTokens: 9, imageInputTokens: 0, outputTokens: 1290 }, { marginPercent: 0 })).toBe(38_703);
     expect(actualCost(flash, call.request, call.size, 1, { inputTokens: 0, imageInputTokens: 0, outputTokens: 10_000 }, { marginPercent: 0 })).toBe(51_000);
+
+    // Nano Banana 2.1: $1.50/M in, $30/M out. 9 prompt tokens + one 1K image (1,120 tokens) = $0.0336135.
+    const nb21 = byId('google/gemini-nano-banana-2.1').offer.price!;
+    expect(actualCost(nb21, call.request, call.size, 1, { inputTokens: 9, imageInputTokens: 0, outputTokens: 1120 }, { marginPercent: 0 })).toBe(33_614);
+    // A 4K image (3,780 tokens) with 14 reference images (1,120 each) and a long prompt stays under the ceiling.
+    expect(actualCost(nb21, call.request, call.size, 1, { inputTokens: 8000, imageInputTokens: 14 * 1120, outputTokens: 3780 }, { marginPercent: 0 })).toBe(148_920);
+    expect(catalog.present(catalog.resolve('nano-banana-2.1')!).providers[0]!.pricing).toEqual({ type: 'post_generation', range: { min: 0, max: 0.15 } });
+    // Nano Banana 2 Lite: $0.25/M in, $30/M out; one 1K image with 9 prompt tokens.
+    const lite = byId('google/gemini-3.1-flash-lite-image').offer.price!;
+    expect(actualCost(lite, call.request, call.size, 1, { inputTokens: 9, imageInputTokens: 0, outputTokens: 1120 }, { marginPercent: 0 })).toBe(33_603);
   });
 });
 

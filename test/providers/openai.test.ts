@@ -7,7 +7,7 @@ import { actualCost } from '../../src/billing/pricing.js';
 import type { PriceRule } from '../../src/catalog/types.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 import { openaiModule } from '../../src/providers/openai/index.js';
-import { MODEL_RULES } from '../../src/providers/openai/params.js';
+import { MODEL_RULES, rulesFor } from '../../src/providers/openai/params.js';
 import { parseMultipart, sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { rectMask, solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
@@ -21,12 +21,48 @@ import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
 
 const fixture = (name: string) => JSON.parse(fs.readFileSync(new URL(`../fixtures/providers/openai/${name}.json`, import.meta.url), 'utf8'));
 const GPT_ANSWER = fixture('generation-gpt-image');
+const GPT_2_ANSWER = fixture('generation-gpt-image-2');
 const DALL_E_3_ANSWER = fixture('generation-dall-e-3');
 const ERRORS = fixture('errors') as Record<string, { status: number; body: any; headers?: Record<string, string> }>;
 
 const KEY = 'test-upstream-key';
-const GPT_IMAGE_MODELS = ['gpt-image-1', 'gpt-image-1-mini', 'gpt-image-1.5'] as const;
+const GPT_IMAGE_2_MODELS = ['gpt-image-2', 'gpt-image-2.5-flare', 'gpt-image-2.5-sunburst', 'gpt-image-2.6-flare', 'gpt-image-2.6-sunburst'] as const;
+const GPT_IMAGE_MODELS = ['gpt-image-1', 'gpt-image-1-mini', 'gpt-image-1.5', ...GPT_IMAGE_2_MODELS] as const;
 const isGptImage = (model: unknown) => (GPT_IMAGE_MODELS as readonly unknown[]).includes(model);
+const isGptImage2 = (model: unknown) => (GPT_IMAGE_2_MODELS as readonly unknown[]).includes(model);
+
+/**
+ * GPT Image 2 and later: any WIDTHxHEIGHT with both sides multiples of 16 and at most 3840, a ratio
+ * within 1:3..3:1 and 655,360..8,294,400 pixels (API reference and image generation guide), or auto.
+ */
+function gptImage2Size(size: string): string | undefined {
+  if (size === 'auto') return undefined;
+  const match = /^(\d+)x(\d+)$/.exec(size);
+  if (!match) return `size must be WIDTHxHEIGHT or auto, got ${size}`;
+  const [w, h] = [Number(match[1]), Number(match[2])];
+  if (w % 16 !== 0 || h % 16 !== 0) return `width and height must be multiples of 16, got ${size}`;
+  if (Math.max(w, h) > 3840) return `the longest edge must be at most 3840, got ${size}`;
+  if (Math.max(w, h) / Math.min(w, h) > 3) return `the aspect ratio must be within 1:3 and 3:1, got ${size}`;
+  if (w * h < 655_360 || w * h > 8_294_400) return `the image must have 655,360 to 8,294,400 pixels, got ${size}`;
+  return undefined;
+}
+
+/** What one GPT image model accepts beyond the common fields (model pages, guide, API reference). */
+function checkGptImageModel(body: Record<string, any>, ctx: z.core.$RefinementCtx) {
+  const fail = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  const model = body.model as string;
+  if (isGptImage2(model)) {
+    const problem = typeof body.size === 'string' ? gptImage2Size(body.size) : undefined;
+    if (problem) fail('size', problem);
+  } else if (body.size !== undefined && !['auto', '1024x1024', '1536x1024', '1024x1536'].includes(body.size)) {
+    fail('size', `${model} supports auto, 1024x1024, 1536x1024 and 1024x1536`);
+  }
+  // xhigh and max exist from GPT Image 2.5 on; gpt-image-2 "stops at high".
+  if ((body.quality === 'xhigh' || body.quality === 'max') && !(isGptImage2(model) && model !== 'gpt-image-2')) fail('quality', `${body.quality} is not a quality of ${model}`);
+  if (body.background === 'transparent' && model === 'gpt-image-2') fail('background', 'gpt-image-2 does not support transparent backgrounds');
+  if (body.input_fidelity !== undefined && !['gpt-image-1', 'gpt-image-1.5'].includes(model)) fail('input_fidelity', `input_fidelity is not supported for ${model}`);
+  if (body.complexity !== undefined && !model.startsWith('gpt-image-2.6-')) fail('complexity', `complexity is not supported for ${model}`);
+}
 
 // Request bodies as the API reference documents them, per endpoint and model family. Strict: an
 // unknown field (response_format for GPT image models, style for dall-e-2...) is refused.
@@ -34,11 +70,12 @@ const gptImageCommon = {
   model: z.enum(GPT_IMAGE_MODELS),
   prompt: z.string().min(1).max(32000),
   n: z.number().int().min(1).max(10).optional(),
-  size: z.enum(['auto', '1024x1024', '1536x1024', '1024x1536']).optional(),
-  quality: z.enum(['auto', 'low', 'medium', 'high']).optional(),
+  size: z.string().optional(),
+  quality: z.enum(['auto', 'low', 'medium', 'high', 'xhigh', 'max']).optional(),
   background: z.enum(['auto', 'transparent', 'opaque']).optional(),
   output_format: z.enum(['png', 'jpeg', 'webp']).optional(),
   output_compression: z.number().int().min(0).max(100).optional(),
+  complexity: z.enum(['low', 'medium', 'high']).optional(),
   user: z.string().optional(),
 };
 const dallE2Common = {
@@ -51,7 +88,7 @@ const dallE2Common = {
   user: z.string().optional(),
 };
 const GENERATION = {
-  'gpt-image': z.strictObject({ ...gptImageCommon, moderation: z.enum(['low', 'auto']).optional() }),
+  'gpt-image': z.strictObject({ ...gptImageCommon, moderation: z.enum(['low', 'auto']).optional() }).superRefine(checkGptImageModel),
   'dall-e-3': z.strictObject({
     model: z.literal('dall-e-3'),
     prompt: z.string().min(1).max(4000),
@@ -65,9 +102,7 @@ const GENERATION = {
   'dall-e-2': z.strictObject(dallE2Common),
 };
 const EDIT = {
-  'gpt-image': z
-    .strictObject({ ...gptImageCommon, input_fidelity: z.enum(['high', 'low']).optional() })
-    .refine((b) => b.input_fidelity === undefined || b.model !== 'gpt-image-1-mini', { message: 'input_fidelity is not supported for gpt-image-1-mini', path: ['input_fidelity'] }),
+  'gpt-image': z.strictObject({ ...gptImageCommon, input_fidelity: z.enum(['high', 'low']).optional() }).superRefine(checkGptImageModel),
   'dall-e-2': z.strictObject(dallE2Common),
 };
 const family = (model: unknown) => (isGptImage(model) ? 'gpt-image' : (model as 'dall-e-3' | 'dall-e-2'));
@@ -102,10 +137,14 @@ async function answer(res: http.ServerResponse, body: Record<string, any>) {
   // GPT image models answer in output_format (png by default); DALL·E always in PNG.
   const format = isGptImage(body.model) ? (body.output_format ?? 'png') : 'png';
   served = await Promise.all(Array.from({ length: body.n ?? 1 }, (_, i) => solidImage(16, 16, COLORS[i % COLORS.length]!, format)));
-  const template = body.model === 'dall-e-3' ? DALL_E_3_ANSWER : isGptImage(body.model) ? GPT_ANSWER : { created: DALL_E_3_ANSWER.created, data: [{}] };
+  const template = body.model === 'dall-e-3' ? DALL_E_3_ANSWER : isGptImage2(body.model) ? GPT_2_ANSWER : isGptImage(body.model) ? GPT_ANSWER : { created: DALL_E_3_ANSWER.created, data: [{}] };
   const data = served.map((bytes) => ({ ...template.data[0], b64_json: bytes.toString('base64') }));
   const { _source, ...rest } = template;
-  sendJson(res, 200, { ...rest, data });
+  // GPT Image 2 answers echo what they made; the fake echoes what was asked (auto stays as the fixture has it).
+  const echoed = isGptImage2(body.model)
+    ? Object.fromEntries(Object.entries({ background: body.background, output_format: format, quality: body.quality, size: body.size }).filter(([, v]) => v !== undefined && v !== 'auto'))
+    : {};
+  sendJson(res, 200, { ...rest, ...echoed, data });
 }
 
 async function handleGeneration(req: RecordedRequest, res: http.ServerResponse) {
@@ -297,6 +336,86 @@ describe('openai adapter', () => {
     expect(call.warnings).toEqual(['dall-e-2 edits only square images; image[0] (40x30) was centre-cropped to a square']);
   });
 
+  describe('GPT Image 2, 2.5 and 2.6', () => {
+    it('text-to-image with gpt-image-2.6-sunburst: the exact JSON body at a 4K size, complexity passed through, usage priced', async () => {
+      const call = makeCall({
+        upstreamModel: 'gpt-image-2.6-sunburst',
+        fields: { prompt: 'a red fox', n: 2, size: '3840x2160', quality: 'high', output_format: 'png', background: 'transparent', moderation: 'low', complexity: ' Medium ', user: 'user-42' },
+      });
+      const result = await provider().generate(call);
+
+      expect(lastRequest().path).toBe('/v1/images/generations');
+      expect(lastRequest().json).toEqual({
+        model: 'gpt-image-2.6-sunburst', prompt: 'a red fox', n: 2, size: '3840x2160', quality: 'high',
+        output_format: 'png', background: 'transparent', moderation: 'low', complexity: 'medium', user: 'user-42',
+      });
+      expect(result.images.map((image) => image.bytes)).toEqual(served);
+      expect(result.usage).toEqual({ inputTokens: 12, imageInputTokens: 0, outputTokens: 7024 });
+      expect(call.warnings).toEqual([]);
+
+      const price = openaiModule.models.find((m) => m.model.id === 'openai/gpt-image-2.6-sunburst')!.offer.price!;
+      // 12 text tokens at $5/M + 7,024 image tokens at $30/M (one 1024x1024 image at high).
+      expect(actualCost(price, call.request, call.size, 1, result.usage, { marginPercent: 0 })).toBe(60 + 210_720);
+      expect(actualCost(price, call.request, call.size, 1, { outputTokens: 10_000_000 }, { marginPercent: 0 })).toBe(600_000);
+    });
+
+    it('gpt-image-2: no transparent background, no complexity, sizes fitted to the listed 2K/4K ones, each change reported', async () => {
+      const call = makeCall({
+        upstreamModel: 'gpt-image-2',
+        fields: { prompt: 'a red fox', size: '1920x1080', quality: 'medium', output_format: 'webp', background: 'transparent', complexity: 'low' },
+      });
+      await provider().generate(call);
+
+      expect(lastRequest().json).toEqual({ model: 'gpt-image-2', prompt: 'a red fox', n: 1, size: '2048x1152', quality: 'medium', output_format: 'webp' });
+      expect(call.warnings).toEqual([
+        'gpt-image-2 does not make 1920x1080 images; used the nearest size it makes, 2048x1152',
+        "gpt-image-2 cannot make transparent backgrounds; 'background' was not sent",
+        "'complexity' is not a parameter of gpt-image-2; it was not sent",
+      ]);
+    });
+
+    it('image-to-image with gpt-image-2.5-flare: image[] files and a mask, no input_fidelity (undocumented for 2.x)', async () => {
+      const png = await solidImage(64, 48, { r: 250, g: 0, b: 0 }, 'png');
+      const mask = await rectMask(64, 48, { left: 8, top: 8, width: 16, height: 16 });
+      const call = makeCall({
+        upstreamModel: 'gpt-image-2.5-flare',
+        fields: { prompt: 'a hat on the fox', size: '2160x3840', quality: 'low', output_format: 'jpeg', background: 'opaque', input_fidelity: 'high' },
+        images: [inputImage(png, 'image[0]', 64, 48, 'png')],
+        mask: inputImage(mask, 'mask', 64, 48, 'png'),
+      });
+      const result = await provider().generate(call);
+
+      expect(lastRequest().path).toBe('/v1/images/edits');
+      const form = await parseMultipart(lastRequest());
+      expect(Object.fromEntries([...form.entries()].filter(([, v]) => typeof v === 'string'))).toEqual({
+        model: 'gpt-image-2.5-flare', prompt: 'a hat on the fox', n: '1', size: '2160x3840', quality: 'low', output_format: 'jpeg', background: 'opaque',
+      });
+      expect((form.getAll('image[]') as File[]).map((f) => f.type)).toEqual(['image/png']);
+      expect(form.get('mask')).not.toBeNull();
+      expect(result.images[0]!.format).toBe('jpeg');
+      expect(call.warnings).toEqual(["'input_fidelity' is not a parameter of gpt-image-2.5-flare; it was not sent"]);
+    });
+
+    it('a dated snapshot gets its model\'s rules; an unknown name the GPT image defaults', () => {
+      expect(rulesFor('gpt-image-2-2026-04-21')).toBe(MODEL_RULES['gpt-image-2']);
+      expect(rulesFor('gpt-image-2.6-flare-2026-11-04')).toBe(MODEL_RULES['gpt-image-2.6-flare']);
+      expect(rulesFor('gpt-image-2.5-sunburst-2026-09-08')).toBe(MODEL_RULES['gpt-image-2.5-sunburst']);
+      expect(rulesFor('some-compatible-model')).toBe(MODEL_RULES['gpt-image-1.5']);
+    });
+
+    it('the fake holds the documented limits: 2.x size rules, gpt-image-2 without transparency', async () => {
+      const send = (body: Record<string, unknown>) =>
+        fetch(`${base}/images/generations`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'x', ...body }) });
+      expect((await send({ model: 'gpt-image-2.5-sunburst', size: '1000x1000' })).status).toBe(400);
+      expect((await send({ model: 'gpt-image-2.5-sunburst', size: '3840x1024' })).status).toBe(400); // wider than 3:1
+      expect((await send({ model: 'gpt-image-2.5-sunburst', size: '3840x3840' })).status).toBe(400); // too many pixels
+      expect((await send({ model: 'gpt-image-2', background: 'transparent' })).status).toBe(400);
+      expect((await send({ model: 'gpt-image-2', quality: 'max' })).status).toBe(400);
+      expect((await send({ model: 'gpt-image-1.5', size: '2048x2048' })).status).toBe(400);
+      expect((await send({ model: 'gpt-image-2.6-flare', size: '2048x1152', quality: 'max', complexity: 'low' })).status).toBe(200);
+    });
+  });
+
   describe('parameter mapping', () => {
     it('maps what dall-e-3 cannot do to the nearest value it can, and warns about each', async () => {
       const call = makeCall({
@@ -393,6 +512,7 @@ describe('openai adapter', () => {
       ['insufficient_quota', 'gpt-image-1', 'quota'],
       ['content_policy_violation', 'dall-e-3', 'content_policy'],
       ['moderation_blocked', 'gpt-image-1.5', 'content_policy'],
+      ['moderation_blocked', 'gpt-image-2.6-flare', 'content_policy'],
       ['server_error', 'gpt-image-1', 'server_error'],
       ['overloaded', 'gpt-image-1', 'overloaded'],
     ];
@@ -436,7 +556,20 @@ describe('openai adapter', () => {
       const caps = offer.capabilities;
       expect(caps.sizes.kind === 'list' && caps.sizes.sizes.includes(caps.defaultSize)).toBe(true);
       expect(caps.maxPromptLength).toBeLessThanOrEqual(32000);
+      // Every size a GPT Image 2.x offer lists is one the fake (the documented limits) accepts.
+      if (isGptImage2(offer.upstreamModel) && caps.sizes.kind === 'list') {
+        for (const size of caps.sizes.sizes) expect(gptImage2Size(size), `${offer.upstreamModel} ${size}`).toBeUndefined();
+      }
     }
+    // Every GPT image model the fake knows is declared, and the current ones come first in the curated order.
+    expect([...GPT_IMAGE_MODELS].sort()).toEqual(openaiModule.models.map((m) => m.offer.upstreamModel).filter(isGptImage).sort());
+    const byRank = [...openaiModule.models].sort((a, b) => a.model.curatedRank - b.model.curatedRank).map((m) => m.offer.upstreamModel);
+    expect(byRank).toEqual([
+      'gpt-image-2.6-sunburst', 'gpt-image-2.6-flare', 'gpt-image-2.5-sunburst', 'gpt-image-2.5-flare', 'gpt-image-2',
+      'gpt-image-1.5', 'gpt-image-1-mini', 'gpt-image-1', 'dall-e-3', 'dall-e-2',
+    ]);
+    expect(openaiModule.models.find((m) => m.offer.upstreamModel === 'gpt-image-2')!.offer.capabilities.transparentBackground).toBe(false);
+    expect(openaiModule.models.find((m) => m.offer.upstreamModel === 'gpt-image-2.6-flare')!.offer.capabilities.extras).toEqual(['moderation', 'complexity']);
   });
 
   it('prices GPT image usage from tokens, capped at the dearest image', () => {

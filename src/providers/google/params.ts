@@ -39,6 +39,8 @@ const oneOf = (values: string[]): ExtraRule['parse'] => (v) =>
 // `seed` is a GenerationConfig field (https://ai.google.dev/api/generate-content),
 // the docs do not say whether image models honour it.
 export const GEMINI_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
+// Nano Banana 2.1 adds the extreme 1:4, 4:1, 1:8 and 8:1 (14 ratios; "512" is refused, 1K/2K/4K are not).
+export const NANO_BANANA_2_RATIOS = [...GEMINI_RATIOS, '1:4', '4:1', '1:8', '8:1'];
 const GEMINI_EXTRAS: Record<string, ExtraRule> = { seed: { field: 'seed', expects: 'an integer', parse: integer } };
 
 // https://ai.google.dev/gemini-api/docs/imagen: numberOfImages (sampleCount) 1-4, aspectRatio,
@@ -50,10 +52,13 @@ const IMAGEN_EXTRAS: Record<string, ExtraRule> = {
 };
 export const IMAGEN_MAX_SAMPLES = 4;
 
-const gemini = (imageSizes: Tier[]): UpstreamSpec => ({ api: 'generateContent', aspectRatios: GEMINI_RATIOS, imageSizes, extras: GEMINI_EXTRAS });
+const gemini = (imageSizes: Tier[], aspectRatios = GEMINI_RATIOS): UpstreamSpec => ({ api: 'generateContent', aspectRatios, imageSizes, extras: GEMINI_EXTRAS });
 const imagen = (imageSizes: Tier[]): UpstreamSpec => ({ api: 'predict', aspectRatios: IMAGEN_RATIOS, imageSizes, extras: IMAGEN_EXTRAS });
 
 export const UPSTREAM_SPECS: Record<string, UpstreamSpec> = {
+  'gemini-nano-banana-2.1': gemini(['1K', '2K', '4K'], NANO_BANANA_2_RATIOS),
+  // "Supported image_size values: 1024px (1K). (Note: 2K and 4K are not supported)": no imageSize is sent.
+  'gemini-3.1-flash-lite-image': gemini(['1K']),
   'gemini-2.5-flash-image': gemini(['1K']),
   'gemini-3-pro-image': gemini(['1K', '2K', '4K']),
   'imagen-4.0-generate-001': imagen(['1K', '2K']),

@@ -9,7 +9,9 @@ import type { Endpoint } from './api.js';
  * and either way `call.warn` says so.
  *
  * Source: https://platform.openai.com/docs/api-reference/images (createImage, createImageEdit), as
- * generated into the official SDK (github.com/openai/openai-node, src/resources/images.ts, v6.49.0).
+ * generated into the official SDK (github.com/openai/openai-node, src/resources/images.ts, v6.49.0),
+ * and, for the GPT Image 2.5 / 2.6 models the SDK does not name yet, the model pages and the image
+ * generation guide at https://developers.openai.com/api/docs (read 2026-11-21, see models.ts).
  */
 
 /** A provider extra a model takes: its allowed values, and the one endpoint it belongs to (if only one). */
@@ -26,19 +28,40 @@ export interface ModelRules {
   maxN: number;
   maxInputImages: number;
   extras: Record<string, ExtraRule>;
+  /** False where `background: transparent` is refused upstream (DALL·E, gpt-image-2). */
+  transparentBackground: boolean;
 }
 
 const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'] as const;
+/**
+ * GPT Image 2 and later take any WIDTHxHEIGHT with both sides multiples of 16, at most 3840, a ratio
+ * within 1:3..3:1 and 655,360..8,294,400 pixels ("above 2560x1440 experimental, maximum 3840x2160").
+ * We offer the three standard sizes plus OpenAI's common 2K and 4K ones, all inside those limits; any
+ * other request is mapped to the nearest of these with a warning.
+ */
+export const GPT_IMAGE_2_SIZES = [...GPT_IMAGE_SIZES, '2048x2048', '2048x1152', '1152x2048', '3840x2160', '2160x3840'] as const;
+// GPT Image 2.5 and 2.6 add `xhigh` and `max` above `high`; our three qualities map one to one and
+// those two are not reachable (they only cost more tokens), `auto` leaves the choice to the model.
 const GPT_IMAGE_QUALITY = { low: 'low', medium: 'medium', high: 'high' };
 // `moderation` is a field of createImage only; createImageEdit has none.
 const MODERATION: ExtraRule = { values: ['low', 'auto'], only: 'generations' };
 const INPUT_FIDELITY: ExtraRule = { values: ['high', 'low'], only: 'edits' };
+// GPT Image 2.6 only: how much the model plans before rendering ("high if omitted"), on both endpoints.
+const COMPLEXITY: ExtraRule = { values: ['low', 'medium', 'high'] };
 
-const gptImage = (extras: Record<string, ExtraRule>): ModelRules => ({
-  family: 'gpt-image', sizes: GPT_IMAGE_SIZES, quality: GPT_IMAGE_QUALITY, maxN: 10, maxInputImages: 16, extras,
+const gptImage = (extras: Record<string, ExtraRule>, sizes: readonly string[] = GPT_IMAGE_SIZES, transparentBackground = true): ModelRules => ({
+  family: 'gpt-image', sizes, quality: GPT_IMAGE_QUALITY, maxN: 10, maxInputImages: 16, extras, transparentBackground,
 });
 
 export const MODEL_RULES: Record<string, ModelRules> = {
+  // input_fidelity is left out of every 2.x model: the docs require omitting it for gpt-image-2 and do
+  // not document it for 2.5 / 2.6.
+  'gpt-image-2.6-sunburst': gptImage({ moderation: MODERATION, complexity: COMPLEXITY }, GPT_IMAGE_2_SIZES),
+  'gpt-image-2.6-flare': gptImage({ moderation: MODERATION, complexity: COMPLEXITY }, GPT_IMAGE_2_SIZES),
+  'gpt-image-2.5-sunburst': gptImage({ moderation: MODERATION }, GPT_IMAGE_2_SIZES),
+  'gpt-image-2.5-flare': gptImage({ moderation: MODERATION }, GPT_IMAGE_2_SIZES),
+  // "gpt-image-2 ... do not support transparent backgrounds. Requests with background set to transparent will return an error."
+  'gpt-image-2': gptImage({ moderation: MODERATION }, GPT_IMAGE_2_SIZES, false),
   'gpt-image-1.5': gptImage({ moderation: MODERATION, input_fidelity: INPUT_FIDELITY }),
   'gpt-image-1': gptImage({ moderation: MODERATION, input_fidelity: INPUT_FIDELITY }),
   // input_fidelity is "unsupported for gpt-image-1-mini".
@@ -46,18 +69,26 @@ export const MODEL_RULES: Record<string, ModelRules> = {
   'dall-e-3': {
     family: 'dall-e', sizes: ['1024x1024', '1792x1024', '1024x1792'],
     quality: { low: 'standard', medium: 'standard', high: 'hd' },
-    maxN: 1, maxInputImages: 0, extras: { style: { values: ['vivid', 'natural'] } },
+    maxN: 1, maxInputImages: 0, extras: { style: { values: ['vivid', 'natural'] } }, transparentBackground: false,
   },
   'dall-e-2': {
     family: 'dall-e', sizes: ['256x256', '512x512', '1024x1024'],
     // "standard is the only option for dall-e-2"
     quality: { low: 'standard', medium: 'standard', high: 'standard' },
-    maxN: 10, maxInputImages: 1, extras: {},
+    maxN: 10, maxInputImages: 1, extras: {}, transparentBackground: false,
   },
 };
 
-/** Rules for an upstream model; one the table does not know is treated as a GPT image model, the current family. */
-export const rulesFor = (upstreamModel: string): ModelRules => MODEL_RULES[upstreamModel] ?? MODEL_RULES['gpt-image-1.5']!;
+/**
+ * Rules for an upstream model. A dated snapshot (`gpt-image-2-2026-04-21`) gets its model's rules; a
+ * name the table does not know at all is treated as a GPT image model with gpt-image-1.5's rules.
+ */
+export function rulesFor(upstreamModel: string): ModelRules {
+  const exact = MODEL_RULES[upstreamModel];
+  if (exact) return exact;
+  const base = Object.keys(MODEL_RULES).filter((name) => upstreamModel.startsWith(`${name}-`)).sort((a, b) => b.length - a.length)[0];
+  return MODEL_RULES[base ?? 'gpt-image-1.5']!;
+}
 
 /** OpenAI's names for our qualities (`standard` is medium, `hd` is high): mapping to these loses nothing. */
 const SAME_QUALITY: Record<string, string> = { medium: 'standard', high: 'hd' };
@@ -96,7 +127,11 @@ export function upstreamRequest(call: ProviderCall): UpstreamRequest {
     // Asking for the client's format spares a transcode. output_compression is not sent: the
     // pipeline applies it when it encodes the answer, and doing both would compress twice.
     fields.output_format = request.outputFormat;
-    if (request.background !== 'auto') fields.background = request.background;
+    if (request.background === 'transparent' && !rules.transparentBackground) {
+      call.warn(`${model} cannot make transparent backgrounds; 'background' was not sent`);
+    } else if (request.background !== 'auto') {
+      fields.background = request.background;
+    }
   } else {
     // DALL·E answers with 60-minute URLs by default; inline base64 spares a second download.
     fields.response_format = 'b64_json';
