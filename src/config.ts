@@ -29,6 +29,8 @@ export interface Config {
   logLevel: string;
   /** Shared limits across processes when set; in-memory otherwise. */
   redisUrl?: string;
+  /** Prefix of every Redis key. */
+  redisPrefix: string;
   /** Requests per minute per client IP on routes without a key (0 = off). */
   ipRateLimitPerMinute: number;
   /** A reservation older than this is assumed orphaned by a crash and released. */
@@ -242,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy: env.PIXELROUTER_TRUST_PROXY === 'true' || env.PIXELROUTER_TRUST_PROXY === '1',
     logLevel: env.LOG_LEVEL || 'info',
     redisUrl: env.REDIS_URL || undefined,
+    redisPrefix: env.PIXELROUTER_REDIS_PREFIX || 'pixelrouter:',
     ipRateLimitPerMinute: parseNumber(env.PIXELROUTER_IP_RATE_LIMIT ?? '600', 'PIXELROUTER_IP_RATE_LIMIT', 0, 1e9),
     reservationTtlSeconds: parseDuration(env.PIXELROUTER_RESERVATION_TTL ?? '15m', 'PIXELROUTER_RESERVATION_TTL'),
     marginPercent: env.PIXELROUTER_MARGIN_PERCENT !== undefined

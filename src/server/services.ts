@@ -47,7 +47,7 @@ export interface ServiceOverrides {
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const limits = await createLimits({ redisUrl: config.redisUrl }).catch(async (error) => {
+  const limits = await createLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix }).catch(async (error) => {
     await db.close();
     throw error;
   });

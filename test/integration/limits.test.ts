@@ -3,6 +3,8 @@ import { ScriptedProvider } from '../helpers/providers.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const REDIS_URL = process.env.PIXELROUTER_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+// A prefix of this run's own, so other runs sharing the Redis (same client address) cannot interfere.
+const PIXELROUTER_REDIS_PREFIX = `pixelrouter-test-${process.pid}-${Date.now()}:`;
 const servers: TestServer[] = [];
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.close()));
@@ -16,7 +18,7 @@ async function server(env: Record<string, string> = {}) {
 const generate = (t: TestServer, key: string, prompt = 'limits') =>
   t.call('/v1/openai/images/generations', { method: 'POST', auth: key, json: { model: 'test/test', prompt, size: '64x64', response_format: 'b64_json' } });
 
-describe.each([['memory', {}], ['redis', { REDIS_URL }]] as const)('limits (%s)', (kind, env) => {
+describe.each([['memory', {}], ['redis', { REDIS_URL, PIXELROUTER_REDIS_PREFIX }]] as const)('limits (%s)', (kind, env) => {
   it('requests per minute per key: 429 with Retry-After and x-ratelimit headers', async () => {
     const t = await server(env);
     expect(t.server.services.limits.kind).toBe(kind);
@@ -65,7 +67,7 @@ describe('limits with REDIS_URL are shared by every server process', () => {
     const { freshDatabase } = await import('../helpers/postgres.js');
     const database = await freshDatabase();
     try {
-      const env = { REDIS_URL, DATABASE_URL: database.url };
+      const env = { REDIS_URL, PIXELROUTER_REDIS_PREFIX, DATABASE_URL: database.url };
       const a = await server(env);
       const b = await server(env);
       const { key } = await a.admin('POST', '/v1/admin/keys', { name: 'shared', rate_limit_rpm: 4 });

@@ -8,12 +8,19 @@ import { DEFAULT_BASE_URL } from '../../src/providers/fal/api.js';
 import { falModule } from '../../src/providers/fal/index.js';
 import { models } from '../../src/providers/fal/models.js';
 import { FAMILIES } from '../../src/providers/fal/params.js';
+import type { PriceRule } from '../../src/catalog/types.js';
 import type { ProviderCall } from '../../src/providers/types.js';
 import { sendBytes, sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
 
 const KEY = 'test-upstream-key';
+
+/** The models added after the first version, each checked end to end against its endpoints' contracts. */
+const NEW_MODELS = [
+  'google/gemini-2.5-flash-image', 'google/gemini-3-pro-image', 'black-forest-labs/flux-2-pro', 'black-forest-labs/flux-kontext-max',
+  'bytedance/seedream-4.5', 'tencent/hunyuan-image-3',
+];
 
 /** A documented answer from test/fixtures/providers/fal, without its `_source`/`_status` notes. */
 function fixture(name: string): Record<string, any> {
@@ -37,8 +44,34 @@ const ratios = oneOf('21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', 
 const tolerance = oneOf('1', '2', '3', '4', '5', '6');
 const accel = oneOf('none', 'regular', 'high');
 
+const nanoRatios = oneOf('21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16');
+const maxItems = (max: number, each: Check): Check => (v) => Array.isArray(v) && v.length > 0 && v.length <= max && v.every(each);
+// Seedream 4.5: "Width and height must be between 1920 and 4096, or total number of pixels must be between 2560*1440 and 4096*4096."
+const seedream45Size: Check = (v) => {
+  if (!imageSize(v)) return false;
+  const { width, height } = v as { width: number; height: number };
+  const sides = [width, height].every((d) => d >= 1920 && d <= 4096);
+  return sides || (width * height >= 2560 * 1440 && width * height <= 4096 * 4096);
+};
+
 const fluxDev = { prompt: str, image_size: imageSize, num_images: int(1, 4), output_format: oneOf('jpeg', 'png'), sync_mode: bool, seed: int(), guidance_scale: num(1, 20), enable_safety_checker: bool, acceleration: accel, num_inference_steps: int(1, 50) };
 const seedream = { prompt: str, image_size: imageSize, num_images: int(1, 6), max_images: int(1, 6), sync_mode: bool, enable_safety_checker: bool, seed: int(), enhance_prompt_mode: oneOf('standard', 'fast') };
+
+// Kontext [pro] and [max] share a schema (fal.ai/models/fal-ai/flux-pro/kontext/max/llms.txt, .../max/text-to-image/llms.txt).
+const kontext = {
+  prompt: str, num_images: int(1, 4), aspect_ratio: ratios, output_format: oneOf('jpeg', 'png'), sync_mode: bool,
+  safety_tolerance: tolerance, guidance_scale: num(1, 20), seed: int(), enhance_prompt: bool,
+};
+// fal.ai/models/fal-ai/nano-banana-pro/llms.txt and .../edit/llms.txt
+const nanoBananaPro = {
+  prompt: str, num_images: int(1, 4), seed: int(), aspect_ratio: oneOf('auto', '21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'),
+  output_format: oneOf('jpeg', 'png', 'webp'), safety_tolerance: tolerance, sync_mode: bool, resolution: oneOf('1K', '2K', '4K'),
+  limit_generations: bool, enable_web_search: bool,
+};
+// fal.ai/models/fal-ai/bytedance/seedream/v4.5/edit/llms.txt (the text-to-image endpoint has the same fields but image_urls)
+const seedream45 = {
+  prompt: str, image_size: seedream45Size, num_images: int(1, 6), max_images: int(1, 6), seed: int(), sync_mode: bool, enable_safety_checker: bool,
+};
 
 const CONTRACT: Record<string, { required: string[]; fields: Record<string, Check> }> = {
   'fal-ai/flux/dev': { required: ['prompt'], fields: fluxDev },
@@ -53,12 +86,36 @@ const CONTRACT: Record<string, { required: string[]; fields: Record<string, Chec
       safety_tolerance: tolerance, image_prompt_strength: num(0, 1), seed: int(), enable_safety_checker: bool, raw: bool,
     },
   },
-  'fal-ai/flux-pro/kontext': {
-    required: ['prompt', 'image_url'],
+  'fal-ai/flux-pro/kontext': { required: ['prompt', 'image_url'], fields: { ...kontext, image_url: dataUri } },
+  'fal-ai/flux-pro/kontext/max/text-to-image': { required: ['prompt'], fields: kontext },
+  'fal-ai/flux-pro/kontext/max': { required: ['prompt', 'image_url'], fields: { ...kontext, image_url: dataUri } },
+  // fal.ai/models/fal-ai/flux-2-pro/llms.txt: no num_images; safety_tolerance "1".."5".
+  'fal-ai/flux-2-pro': {
+    required: ['prompt'],
+    fields: { prompt: str, image_size: imageSize, seed: int(), safety_tolerance: oneOf('1', '2', '3', '4', '5'), enable_safety_checker: bool, output_format: oneOf('jpeg', 'png'), sync_mode: bool },
+  },
+  // fal.ai/models/fal-ai/nano-banana/llms.txt and .../edit/llms.txt
+  'fal-ai/nano-banana': { required: ['prompt'], fields: { prompt: str, num_images: int(1, 4), output_format: oneOf('jpeg', 'png'), aspect_ratio: nanoRatios, sync_mode: bool } },
+  'fal-ai/nano-banana/edit': {
+    required: ['prompt', 'image_urls'],
+    fields: { prompt: str, image_urls: dataUris, num_images: int(1, 4), output_format: oneOf('jpeg', 'png', 'webp'), aspect_ratio: nanoRatios },
+  },
+  'fal-ai/nano-banana-pro': { required: ['prompt'], fields: nanoBananaPro },
+  'fal-ai/nano-banana-pro/edit': { required: ['prompt', 'image_urls'], fields: { ...nanoBananaPro, image_urls: dataUris } },
+  'fal-ai/bytedance/seedream/v4.5/text-to-image': { required: ['prompt'], fields: seedream45 },
+  'fal-ai/bytedance/seedream/v4.5/edit': { required: ['prompt', 'image_urls'], fields: { ...seedream45, image_urls: maxItems(10, dataUri) } },
+  // fal.ai/models/fal-ai/hunyuan-image/v3/text-to-image/llms.txt
+  'fal-ai/hunyuan-image/v3/text-to-image': {
+    required: ['prompt'],
     fields: {
-      prompt: str, num_images: int(1, 4), aspect_ratio: ratios, output_format: oneOf('jpeg', 'png'), image_url: dataUri, sync_mode: bool,
-      safety_tolerance: tolerance, guidance_scale: num(1, 20), seed: int(), enhance_prompt: bool,
+      prompt: str, negative_prompt: str, image_size: imageSize, num_images: int(1, 4), num_inference_steps: int(1, 50), guidance_scale: num(1, 20),
+      seed: int(), enable_safety_checker: bool, sync_mode: bool, output_format: oneOf('jpeg', 'png'), enable_prompt_expansion: bool,
     },
+  },
+  // Recraft V3's schema: the prompt is at most 1000 characters; style is an enum (vector styles among it).
+  'fal-ai/recraft/v3/text-to-image': {
+    required: ['prompt'],
+    fields: { prompt: (v) => str(v) && (v as string).length <= 1000, image_size: imageSize, style: str, style_id: str, colors: Array.isArray, enable_safety_checker: bool },
   },
   'fal-ai/bytedance/seedream/v4/text-to-image': { required: ['prompt'], fields: seedream },
   'fal-ai/bytedance/seedream/v4/edit': { required: ['prompt', 'image_urls'], fields: { ...seedream, image_urls: dataUris } },
@@ -351,6 +408,83 @@ describe('fal: parameter mapping', () => {
   });
 });
 
+describe('fal: newer models', () => {
+  it('sends Nano Banana Pro an aspect ratio and its extras, and its edits the images in image_urls keeping their shape', async () => {
+    const call = makeCall({ upstreamModel: 'fal-ai/nano-banana-pro', size: { width: 1536, height: 1024 }, fields: { n: 2, seed: 9, safety_tolerance: 5, limit_generations: 'true' } });
+    await generate(call);
+    expect(lastSubmit().path).toBe('/fal-ai/nano-banana-pro');
+    expect(lastSubmit().json).toEqual({
+      prompt: 'a red fox', aspect_ratio: '3:2', num_images: 2, output_format: 'png', seed: 9, safety_tolerance: '5', limit_generations: true,
+    });
+    expect(call.warnings).toEqual([]);
+
+    // resolution (4K is billed double) and enable_web_search (billed extra) are not passed on.
+    const jpeg = await solidImage(48, 32, { r: 0, g: 128, b: 0 }, 'jpeg');
+    const edit = makeCall({
+      upstreamModel: 'fal-ai/nano-banana-pro', images: [inputImage(await png(32, 32)), inputImage(jpeg, 'image[1]', 48, 32, 'jpeg')],
+      fields: { output_format: 'jpeg', resolution: '4K', enable_web_search: true },
+    });
+    await generate(edit);
+    const { path, json } = lastSubmit();
+    expect(path).toBe('/fal-ai/nano-banana-pro/edit');
+    expect(Object.keys(json).sort()).toEqual(['image_urls', 'num_images', 'output_format', 'prompt']);
+    expect(json.output_format).toBe('jpeg');
+    expect(json.image_urls).toEqual([expect.stringMatching(/^data:image\/png;base64,/), `data:image/jpeg;base64,${jpeg.toString('base64')}`]);
+    expect(edit.warnings).toEqual([
+      "'resolution' is not a parameter of fal-ai/nano-banana-pro/edit; not sent",
+      "'enable_web_search' is not a parameter of fal-ai/nano-banana-pro/edit; not sent",
+    ]);
+  });
+
+  it('makes one FLUX.2 [pro] image per request, and prices it by output megapixels', async () => {
+    const call = makeCall({ upstreamModel: 'fal-ai/flux-2-pro', size: { width: 1536, height: 1024 }, n: 2, fields: { safety_tolerance: 6 } });
+    await generate(call);
+    expect(lastSubmit().json).toEqual({ prompt: 'a red fox', image_size: { width: 1536, height: 1024 }, output_format: 'png' });
+    expect(call.warnings).toEqual([
+      'fal-ai/flux-2-pro makes one image per request; 1 was asked for instead of 2',
+      "'safety_tolerance' must be one of 1, 2, 3, 4, 5; not sent",
+    ]);
+    const price = models.find((m) => m.offer.upstreamModel === 'fal-ai/flux-2-pro')!.offer.price as Extract<PriceRule, { type: 'table' }>;
+    const row = (size: string) => price.rows.find((r) => r.size === size)!.perImageMicros;
+    expect([row('512x512'), row('1024x1024'), row('1536x1024')]).toEqual([30_000, 30_000, 45_000]);
+  });
+
+  it('sends Seedream 4.5 sizes in its range, and its edits up to 10 images', async () => {
+    await generate(makeCall({ upstreamModel: 'fal-ai/bytedance/seedream/v4.5/text-to-image', size: { width: 2560, height: 1440 }, n: 2 }));
+    expect(lastSubmit().json).toEqual({ prompt: 'a red fox', image_size: { width: 2560, height: 1440 }, num_images: 2 });
+    const images = await Promise.all(Array.from({ length: 11 }, async (_, i) => inputImage(await png(16, 16), `image[${i}]`, 16, 16)));
+    const edit = makeCall({ upstreamModel: 'fal-ai/bytedance/seedream/v4.5/text-to-image', size: { width: 2048, height: 2048 }, images });
+    await generate(edit);
+    expect(lastSubmit().path).toBe('/fal-ai/bytedance/seedream/v4.5/edit');
+    expect(lastSubmit().json.image_urls).toHaveLength(10);
+    expect(edit.warnings).toEqual(['fal-ai/bytedance/seedream/v4.5/edit takes at most 10 input images; only the first 10 were sent']);
+  });
+
+  it('refuses Recraft\'s vector styles, which fal bills double, and takes no input images', async () => {
+    const call = makeCall({ upstreamModel: 'fal-ai/recraft/v3/text-to-image', fields: { style: 'vector_illustration/line_art' } });
+    await generate(call);
+    expect(lastSubmit().json).not.toHaveProperty('style');
+    expect(call.warnings).toEqual([expect.stringMatching(/'style' vector_illustration\/line_art is not offered here .*; not sent/)]);
+    await generate(makeCall({ upstreamModel: 'fal-ai/recraft/v3/text-to-image', fields: { style: 'realistic_image' } }));
+    expect(lastSubmit().json.style).toBe('realistic_image');
+    expect((await failure(generate(makeCall({ upstreamModel: 'fal-ai/recraft/v3/text-to-image', images: [inputImage(await png(8, 8))] })))).kind).toBe('rejected');
+  });
+
+  // Every endpoint of the models added here, called through the fake with its documented schema.
+  it.each(NEW_MODELS)('%s: text to image and (where offered) edit pass the endpoint\'s documented schema', async (id) => {
+    const { offer } = models.find((m) => m.model.id === id)!;
+    const caps = offer.capabilities;
+    const size = parseSize(caps.defaultSize);
+    const n = Math.min(2, caps.maxImagesPerCall);
+    expect((await generate(makeCall({ upstreamModel: offer.upstreamModel, size, n }))).images).toHaveLength(n);
+    expect(lastSubmit().path).toBe(`/${FAMILIES[offer.upstreamModel]!.textToImage.id}`);
+    if (caps.edit) {
+      await generate(makeCall({ upstreamModel: offer.upstreamModel, size, images: [inputImage(await png(32, 32))] }));
+      expect(lastSubmit().path).toBe(`/${FAMILIES[offer.upstreamModel]!.imageToImage!.id}`);
+    }
+  });
+});
+
 describe('fal: failures', () => {
   it('401 is an auth failure another provider may take over', async () => {
     const error = await failure(falModule.create(testSettings(fake.url, { apiKey: 'wrong' })).generate(makeCall({ upstreamModel: 'fal-ai/flux/dev' })));
@@ -466,7 +600,7 @@ describe('fal: catalog', () => {
     expect(ids).toEqual(expect.arrayContaining([
       'black-forest-labs/flux-1.1-pro', 'black-forest-labs/flux-1.1-pro-ultra', 'black-forest-labs/flux-dev', 'black-forest-labs/flux-schnell',
       'black-forest-labs/flux-kontext-pro', 'bytedance/seedream-4', 'recraft/recraft-v3', 'ideogram/ideogram-v3',
-      'stability/stable-diffusion-3.5-large', 'qwen/qwen-image', 'hidream/hidream-i1-full',
+      'stability/stable-diffusion-3.5-large', 'qwen/qwen-image', 'hidream/hidream-i1-full', ...NEW_MODELS,
     ]));
     const byId = Object.fromEntries(models.map((m) => [m.model.id, m.offer.upstreamModel]));
     expect(byId['black-forest-labs/flux-1.1-pro']).toBe('fal-ai/flux-pro/v1.1');
@@ -474,6 +608,21 @@ describe('fal: catalog', () => {
     expect(byId['black-forest-labs/flux-schnell']).toBe('fal-ai/flux/schnell');
     expect(FAMILIES[byId['bytedance/seedream-4']!]!.imageToImage!.id).toBe('fal-ai/bytedance/seedream/v4/edit');
     expect(FAMILIES[byId['black-forest-labs/flux-kontext-pro']!]!.imageToImage!.id).toBe('fal-ai/flux-pro/kontext');
+    expect(byId['google/gemini-2.5-flash-image']).toBe('fal-ai/nano-banana');
+    expect(FAMILIES[byId['google/gemini-2.5-flash-image']!]!.imageToImage!.id).toBe('fal-ai/nano-banana/edit');
+    expect(byId['google/gemini-3-pro-image']).toBe('fal-ai/nano-banana-pro');
+    expect(FAMILIES[byId['google/gemini-3-pro-image']!]!.imageToImage!.id).toBe('fal-ai/nano-banana-pro/edit');
+    expect(byId['black-forest-labs/flux-2-pro']).toBe('fal-ai/flux-2-pro');
+    expect(FAMILIES[byId['black-forest-labs/flux-kontext-max']!]!.imageToImage!.id).toBe('fal-ai/flux-pro/kontext/max');
+    expect(FAMILIES[byId['bytedance/seedream-4.5']!]!.imageToImage!.id).toBe('fal-ai/bytedance/seedream/v4.5/edit');
+    expect(byId['tencent/hunyuan-image-3']).toBe('fal-ai/hunyuan-image/v3/text-to-image');
+  });
+
+  it('has a documented contract in the fake upstream for every endpoint of the newer models', () => {
+    for (const id of NEW_MODELS) {
+      const family = FAMILIES[models.find((m) => m.model.id === id)!.offer.upstreamModel]!;
+      for (const endpoint of [family.textToImage, family.imageToImage]) if (endpoint) expect(CONTRACT[endpoint.id], endpoint.id).toBeDefined();
+    }
   });
 
   it.each(models)('$model.id: a sane offer with a sourced price or a stated reason for none', ({ model, offer }) => {
@@ -494,7 +643,7 @@ describe('fal: catalog', () => {
     if (rule.kind === 'list') {
       expect(caps.listedSizes).toEqual(['auto', ...rule.sizes]);
       // A size table prices every size the offer accepts, so the most expensive row is never a fallback.
-      if (offer.price?.type === 'table') expect(offer.price.rows.map((r) => r.size)).toEqual(rule.sizes);
+      if (offer.price?.type === 'table' && offer.price.rows.some((r) => r.size)) expect(offer.price.rows.map((r) => r.size)).toEqual(rule.sizes);
     }
     expect(caps.edit).toBe(caps.maxInputImages > 0);
     expect(caps.maxImagesPerCall).toBeGreaterThanOrEqual(1);
@@ -507,6 +656,16 @@ describe('fal: catalog', () => {
     expect(row('1024x1024')).toBe(25_000);
     expect(row('512x512')).toBe(25_000);
     expect(row('1536x1024')).toBe(50_000);
+  });
+
+  it('prices Ideogram by the rendering speed quality asks for, auto at fal\'s default (BALANCED)', () => {
+    const price = models.find((m) => m.model.id === 'ideogram/ideogram-v3')!.offer.price as Extract<PriceRule, { type: 'table' }>;
+    const byQuality = (quality: string) => price.rows.find((r) => r.quality === quality || r.quality === undefined)!.perImageMicros;
+    expect(['low', 'medium', 'high', 'auto'].map(byQuality)).toEqual([30_000, 60_000, 90_000, 60_000]);
+  });
+
+  it('leaves unpriced only what has no consistent figure', () => {
+    expect(models.filter((m) => !m.offer.price).map((m) => m.model.id)).toEqual(['stability/stable-diffusion-3.5-large']);
   });
 });
 

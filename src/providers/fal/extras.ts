@@ -7,7 +7,8 @@
 export type ExtraRule =
   | { type: 'integer' | 'number'; min?: number; max?: number }
   | { type: 'boolean' }
-  | { type: 'string'; maxLength?: number }
+  /** `refused`: values that would change the price (Recraft's vector styles cost double); never sent. */
+  | { type: 'string'; maxLength?: number; refused?: { prefix: string; reason: string } }
   /** fal documents some enums of digits as strings ("1".."6"): numbers are accepted and sent as strings. */
   | { type: 'enum'; values: string[] }
   /** Arrays and objects (colors, color_palette, style_codes), passed as given. */
@@ -16,7 +17,7 @@ export type ExtraRule =
 export const integer = (min?: number, max?: number): ExtraRule => ({ type: 'integer', min, max });
 export const number = (min?: number, max?: number): ExtraRule => ({ type: 'number', min, max });
 export const boolean: ExtraRule = { type: 'boolean' };
-export const text = (maxLength?: number): ExtraRule => ({ type: 'string', maxLength });
+export const text = (maxLength?: number, refused?: { prefix: string; reason: string }): ExtraRule => ({ type: 'string', maxLength, refused });
 export const oneOf = (...values: string[]): ExtraRule => ({ type: 'enum', values });
 export const list: ExtraRule = { type: 'json', shape: 'array' };
 export const object: ExtraRule = { type: 'json', shape: 'object' };
@@ -43,6 +44,10 @@ export function fitExtra(name: string, value: unknown, rule: ExtraRule, warn: Wa
     case 'string':
       if (typeof value !== 'string') return reject(warn, name, 'a string');
       if (rule.maxLength !== undefined && value.length > rule.maxLength) return reject(warn, name, `at most ${rule.maxLength} characters`);
+      if (rule.refused && value.startsWith(rule.refused.prefix)) {
+        warn(`'${name}' ${value.slice(0, 60)} is not offered here (${rule.refused.reason}); not sent`);
+        return undefined;
+      }
       return value;
     case 'enum': {
       const given = typeof value === 'number' ? String(value) : value;

@@ -7,6 +7,12 @@ import { FAMILIES } from './params.js';
  * integer micro-USD as fal bills them. Where fal's own price for an endpoint could not be read, the
  * offer has no price and is refused until the operator sets one (config price overrides); its
  * priceSource says what was found instead.
+ *
+ * fal.ai itself cannot be fetched from here. Where its figure is given, it was read from verbatim
+ * copies: fal's model-page llms.txt files (fal.ai/models/{id}/llms.txt, "## Pricing") copied into public
+ * repositories, and fal's pricing API (api.fal.ai/v1/models/pricing: unit price and unit per endpoint)
+ * as recorded in public repositories' generated price tables. A price only third parties give is marked
+ * "as quoted by".
  */
 
 const READ = 'read 2026-11-21';
@@ -20,6 +26,9 @@ const SEEDREAM = ['1024x1024', '1536x1024', '1024x1536', '1792x1024', '1024x1792
 const IDEOGRAM = ['1024x1024', '1152x896', '896x1152', '1216x832', '832x1216', '1344x768', '768x1344'];
 const RECRAFT = ['1024x1024', '1536x1024', '1024x1536'];
 const FLUX_PRO_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21'];
+const NANO_BANANA_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
+// Seedream 4.5: "total number of pixels must be between 2560*1440 and 4096*4096".
+const SEEDREAM_45 = ['2048x2048', '2560x1440', '1440x2560', '2304x1728', '1728x2304', '2496x1664', '1664x2496', '3840x2160', '2160x3840', '4096x4096'];
 const RATIO_EXAMPLES = ['1024x1024', '1536x1024', '1024x1536', '1920x1080', '1080x1920'];
 
 /**
@@ -37,14 +46,28 @@ function perMegapixel(sizes: string[], micros: number): PriceRule {
   };
 }
 
+/**
+ * FLUX.2 [pro]: "$0.03 for the first megapixel of output, plus $0.015 per extra megapixel [...], rounded up to the
+ * nearest megapixel" (1024x1024 is one megapixel, 1920x1080 two). Priced per listed size.
+ */
+function flux2ProTable(sizes: string[]): PriceRule {
+  return {
+    type: 'table',
+    rows: sizes.map((size) => {
+      const [w, h] = size.split('x').map(Number);
+      return { size, perImageMicros: 30_000 + (Math.ceil((w! * h!) / (1024 * 1024)) - 1) * 15_000 };
+    }),
+  };
+}
+
 /** Image counts, input images, quality and extras come from the endpoints' schemas in params.ts. */
-function capabilities(upstreamModel: string, sizes: SizeRule, options: { maxPromptLength?: number } = {}): Capabilities {
+function capabilities(upstreamModel: string, sizes: SizeRule, options: { maxPromptLength?: number; defaultSize?: string } = {}): Capabilities {
   const family = FAMILIES[upstreamModel]!;
   const endpoints = [family.textToImage, ...(family.imageToImage ? [family.imageToImage] : [])];
   const listed = sizes.kind === 'list' ? sizes.sizes : RATIO_EXAMPLES;
   return {
     sizes,
-    defaultSize: '1024x1024',
+    defaultSize: options.defaultSize ?? '1024x1024',
     listedSizes: ['auto', ...listed],
     quality: Boolean(family.textToImage.renderingSpeed),
     edit: Boolean(family.imageToImage),
@@ -64,6 +87,12 @@ function capabilities(upstreamModel: string, sizes: SizeRule, options: { maxProm
 
 const list = (sizes: string[]): SizeRule => ({ kind: 'list', sizes });
 const aspect: SizeRule = { kind: 'aspect', ratios: FLUX_PRO_RATIOS };
+const nanoBananaAspect: SizeRule = { kind: 'aspect', ratios: NANO_BANANA_RATIOS };
+
+/** fal's figure, read from a verbatim copy (see the top of this file). */
+const falCopy = (page: string, figure: string, copy: string) => `${page} (${figure}; ${copy}), ${READ}`;
+const LLMS_COPY = "fal's llms.txt for it, as copied verbatim into a public GitHub repository";
+const PRICING_API_COPY = "fal's pricing API value, as recorded in a public GitHub repository's generated fal price table";
 
 const unpriced = (page: string, found: string) =>
   `not priced: fal's page ${page} could not be read here (${READ}); ${found}. Set a price to enable this offer.`;
@@ -73,7 +102,13 @@ export const models: ProviderModel[] = [
     model: { id: 'black-forest-labs/flux-1.1-pro', name: 'FLUX1.1 [pro]', aliases: ['flux-1.1-pro'], releaseDate: '2024-10-02', curatedRank: 20 },
     offer: {
       upstreamModel: 'fal-ai/flux-pro/v1.1',
-      priceSource: unpriced('https://fal.ai/models/fal-ai/flux-pro/v1.1', 'third-party listings disagree ($0.04 per image; $0.04 or $0.055 per megapixel)'),
+      // Every listed size is at most one megapixel: $0.04 each, whether fal rounds megapixels up or not.
+      price: perMegapixel(SMALL, 40_000),
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/flux-pro/v1.1',
+        '$0.04 per megapixel (unit price 0.04, unit "megapixels"); lumenfall.ai and LiteLLM quote $0.04 per image, one skill file $0.055/MP',
+        PRICING_API_COPY,
+      ),
       capabilities: capabilities('fal-ai/flux-pro/v1.1', list(SMALL)),
     },
   },
@@ -99,7 +134,12 @@ export const models: ProviderModel[] = [
     model: { id: 'black-forest-labs/flux-schnell', name: 'FLUX.1 [schnell]', aliases: ['flux-schnell'], releaseDate: '2024-08-01', curatedRank: 23 },
     offer: {
       upstreamModel: 'fal-ai/flux/schnell',
-      priceSource: unpriced('https://fal.ai/models/fal-ai/flux/schnell', 'third-party listings say $0.003 per megapixel or per image'),
+      price: perMegapixel(FLUX, 3_000),
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/flux/schnell',
+        '"$0.003 per megapixels", unit "megapixels"; rounding to whole megapixels as on fal\'s FLUX.1 [dev] page',
+        "fal's pricing text and API unit as recorded in public GitHub repositories' generated fal price tables",
+      ),
       capabilities: capabilities('fal-ai/flux/schnell', list(FLUX)),
     },
   },
@@ -116,10 +156,8 @@ export const models: ProviderModel[] = [
     model: { id: 'bytedance/seedream-4', name: 'Seedream 4.0', aliases: ['seedream-4'], releaseDate: '2025-09-09', curatedRank: 25 },
     offer: {
       upstreamModel: 'fal-ai/bytedance/seedream/v4/text-to-image',
-      priceSource: unpriced(
-        'https://fal.ai/models/fal-ai/bytedance/seedream/v4/text-to-image',
-        'lumenfall.ai quotes $0.03 per image from it for text-to-image; no price was found for the edit endpoint this offer also uses',
-      ),
+      price: { type: 'fixed', perImageMicros: 30_000 },
+      priceSource: `https://fal.ai/models/fal-ai/bytedance/seedream/v4/text-to-image ($0.03 per image, as quoted by lumenfall.ai and public GitHub projects; the edit endpoint's $0.03 per image is fal's pricing API value as recorded in public GitHub repositories), ${READ}`,
       capabilities: capabilities('fal-ai/bytedance/seedream/v4/text-to-image', list(SEEDREAM)),
     },
   },
@@ -127,9 +165,12 @@ export const models: ProviderModel[] = [
     model: { id: 'recraft/recraft-v3', name: 'Recraft V3', aliases: ['recraft-v3'], releaseDate: '2024-10-30', curatedRank: 26 },
     offer: {
       upstreamModel: 'fal-ai/recraft/v3/text-to-image',
-      priceSource: unpriced(
+      // Vector styles ($0.08) are refused in params.ts, so every image sent costs the raster price.
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: falCopy(
         'https://fal.ai/models/fal-ai/recraft/v3/text-to-image',
-        'third-party lists say $0.04 per image, and fal\'s schema says "Vector images cost 2X as much", which a per-image price cannot follow',
+        '"$0.04 per image (or $0.08 if you are using a vector style)"',
+        "fal's pricing text as recorded in public GitHub repositories' generated fal price tables",
       ),
       // Recraft's prompt field: "maxLength 1000" in fal's schema.
       capabilities: capabilities('fal-ai/recraft/v3/text-to-image', list(RECRAFT), { maxPromptLength: 1000 }),
@@ -139,10 +180,17 @@ export const models: ProviderModel[] = [
     model: { id: 'ideogram/ideogram-v3', name: 'Ideogram 3.0', aliases: ['ideogram-v3'], releaseDate: '2025-03-26', curatedRank: 27 },
     offer: {
       upstreamModel: 'fal-ai/ideogram/v3',
-      priceSource: unpriced(
-        'https://fal.ai/models/fal-ai/ideogram/v3',
-        'fal prices its Ideogram custom-models endpoint at $0.03 TURBO, $0.06 BALANCED, $0.09 QUALITY (fal.ai/models/fal-ai/ideogram/custom-models/generate/llms.txt), not confirmed for v3',
-      ),
+      // rendering_speed sets the price; quality auto sends none and gets fal's default, BALANCED.
+      price: {
+        type: 'table',
+        rows: [
+          { quality: 'low', perImageMicros: 30_000 },
+          { quality: 'medium', perImageMicros: 60_000 },
+          { quality: 'high', perImageMicros: 90_000 },
+          { perImageMicros: 60_000 },
+        ],
+      },
+      priceSource: `https://fal.ai/models/fal-ai/ideogram/v3 ($0.03 TURBO, $0.06 BALANCED, $0.09 QUALITY per image, as quoted by public GitHub projects and LiteLLM's price table ($0.06 BALANCED); fal gives the same three figures for its Ideogram custom-models endpoint, fal.ai/models/fal-ai/ideogram/custom-models/generate/llms.txt), ${READ}`,
       capabilities: capabilities('fal-ai/ideogram/v3', list(IDEOGRAM)),
     },
   },
@@ -150,7 +198,10 @@ export const models: ProviderModel[] = [
     model: { id: 'stability/stable-diffusion-3.5-large', name: 'Stable Diffusion 3.5 Large', aliases: ['sd-3.5-large'], releaseDate: '2024-10-22', curatedRank: 28 },
     offer: {
       upstreamModel: 'fal-ai/stable-diffusion-v35-large',
-      priceSource: unpriced('https://fal.ai/models/fal-ai/stable-diffusion-v35-large', 'no price for it was found'),
+      priceSource: unpriced(
+        'https://fal.ai/models/fal-ai/stable-diffusion-v35-large',
+        'third-party figures disagree ($0.065 per megapixel, $0.035 per megapixel "estimated", $0.02 per image) and none is fal\'s own',
+      ),
       capabilities: capabilities('fal-ai/stable-diffusion-v35-large', list(FLUX)),
     },
   },
@@ -158,7 +209,9 @@ export const models: ProviderModel[] = [
     model: { id: 'qwen/qwen-image', name: 'Qwen-Image', aliases: ['qwen-image'], releaseDate: '2025-08-04', curatedRank: 29 },
     offer: {
       upstreamModel: 'fal-ai/qwen-image',
-      priceSource: unpriced('https://fal.ai/models/fal-ai/qwen-image', 'third-party lists say about $0.02 per image without the unit fal bills by'),
+      // The same rate for its image-to-image endpoint.
+      price: perMegapixel(FLUX, 20_000),
+      priceSource: `https://fal.ai/models/fal-ai/qwen-image ($0.02 per megapixel for it and fal-ai/qwen-image/image-to-image, as quoted by public GitHub projects' fal price tables; rounding to whole megapixels as on fal's FLUX.1 [dev] page), ${READ}`,
       capabilities: capabilities('fal-ai/qwen-image', list(FLUX)),
     },
   },
@@ -169,6 +222,86 @@ export const models: ProviderModel[] = [
       price: perMegapixel(FLUX, 50_000),
       priceSource: `https://fal.ai/models/fal-ai/hidream-i1-full ($0.05 per megapixel for it and its image-to-image endpoint, as quoted from this page by lumenfall.ai/models/hidream-ai/hidream-i1-full, "source: official"; rounding to whole megapixels as on fal's FLUX.1 [dev] page), ${READ}`,
       capabilities: capabilities('fal-ai/hidream-i1-full', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-kontext-max', name: 'FLUX.1 Kontext [max]', aliases: ['flux-kontext-max'], releaseDate: '2025-05-29', curatedRank: 23 },
+    offer: {
+      upstreamModel: 'fal-ai/flux-pro/kontext/max/text-to-image',
+      price: { type: 'fixed', perImageMicros: 80_000 },
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/flux-pro/kontext/max',
+        '"Price: $0.08 per images", the same for .../max/text-to-image',
+        LLMS_COPY,
+      ),
+      capabilities: capabilities('fal-ai/flux-pro/kontext/max/text-to-image', aspect),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-pro', name: 'FLUX.2 [pro]', aliases: ['flux-2-pro'], releaseDate: '2025-11-25', curatedRank: 10 },
+    offer: {
+      upstreamModel: 'fal-ai/flux-2-pro',
+      price: flux2ProTable(FLUX),
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/flux-2-pro',
+        '"$0.03 for the first megapixel of output, plus $0.015 per extra megapixel of input and output, rounded up to the nearest megapixel"',
+        LLMS_COPY,
+      ),
+      capabilities: capabilities('fal-ai/flux-2-pro', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'google/gemini-2.5-flash-image', name: 'Nano Banana (Gemini 2.5 Flash Image)', aliases: ['nano-banana'], releaseDate: '2025-10-02', curatedRank: 4 },
+    offer: {
+      upstreamModel: 'fal-ai/nano-banana',
+      // The page says $0.039; fal's pricing API bills 0.0398 per image (also for the edit, as fal-ai/gemini-25-flash-image/edit).
+      price: { type: 'fixed', perImageMicros: 39_800 },
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/nano-banana',
+        '"Your request will cost $0.039 per image"; unit price 0.0398 per image',
+        "fal's pricing text and API value as recorded in public GitHub repositories' generated fal price tables",
+      ),
+      capabilities: capabilities('fal-ai/nano-banana', nanoBananaAspect),
+    },
+  },
+  {
+    model: { id: 'google/gemini-3-pro-image', name: 'Nano Banana Pro (Gemini 3 Pro Image)', aliases: ['nano-banana-pro'], releaseDate: '2025-11-20', curatedRank: 2 },
+    offer: {
+      upstreamModel: 'fal-ai/nano-banana-pro',
+      // 1K output (resolution is never sent) and no web search: the base price applies.
+      price: { type: 'fixed', perImageMicros: 150_000 },
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/nano-banana-pro',
+        '"$0.15 per image [...] 4K outputs will be charged at double the standard rate. If web search is used, an additional $0.015", the same for /edit',
+        LLMS_COPY,
+      ),
+      capabilities: capabilities('fal-ai/nano-banana-pro', nanoBananaAspect),
+    },
+  },
+  {
+    model: { id: 'bytedance/seedream-4.5', name: 'Seedream 4.5', aliases: ['seedream-4.5'], releaseDate: '2025-12-03', curatedRank: 24 },
+    offer: {
+      upstreamModel: 'fal-ai/bytedance/seedream/v4.5/text-to-image',
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/bytedance/seedream/v4.5/text-to-image',
+        '"Price: $0.04 per images"; the edit endpoint\'s $0.04 per image as quoted by public GitHub projects',
+        "fal's pricing text as recorded in public GitHub repositories' generated fal price tables",
+      ),
+      capabilities: capabilities('fal-ai/bytedance/seedream/v4.5/text-to-image', list(SEEDREAM_45), { defaultSize: '2048x2048' }),
+    },
+  },
+  {
+    model: { id: 'tencent/hunyuan-image-3', name: 'HunyuanImage 3.0', aliases: ['hunyuan-image-3'], releaseDate: '2025-09-28', curatedRank: 31 },
+    offer: {
+      upstreamModel: 'fal-ai/hunyuan-image/v3/text-to-image',
+      price: perMegapixel(FLUX, 100_000),
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/hunyuan-image/v3/text-to-image',
+        '"Price: $0.1 per megapixels"; rounding to whole megapixels as on fal\'s FLUX.1 [dev] page',
+        LLMS_COPY,
+      ),
+      capabilities: capabilities('fal-ai/hunyuan-image/v3/text-to-image', list(FLUX)),
     },
   },
 ];

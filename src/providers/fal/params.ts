@@ -9,7 +9,8 @@ import { boolean, fitExtra, integer, list, number, object, oneOf, text, type Ext
  * How each fal model family's input JSON is built from a call, as data. Field names, ranges and
  * enums are fal's published input schemas: the model pages (fal.ai/models/{id}/api) and the same
  * schemas generated into fal's JS client (github.com/fal-ai/fal-js,
- * libs/client/src/types/image/zod.gen.ts). Whatever a model cannot honour is mapped to the nearest
+ * libs/client/src/types/image/zod.gen.ts); for the models added later, fal's llms.txt for each endpoint
+ * (fal.ai/models/{id}/llms.txt, read from verbatim copies in public repositories). Whatever a model cannot honour is mapped to the nearest
  * value it accepts, or left out, and always reported through `call.warn`.
  */
 
@@ -66,6 +67,16 @@ const qwen = {
   seed, negative_prompt: text(), num_inference_steps: integer(2, 250), guidance_scale: number(0, 20), enable_safety_checker: boolean,
   acceleration, use_turbo: boolean,
 };
+const RECRAFT_VECTOR = { prefix: 'vector_illustration', reason: 'fal bills vector styles at twice the price this offer charges' };
+const NANO_BANANA_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
+// Nano Banana Pro: `resolution` is not sent (1K, the billed base price: fal charges 4K double) and neither is
+// `enable_web_search` (charged extra).
+const nanoBananaPro = { seed, safety_tolerance: safetyTolerance, limit_generations: boolean };
+const seedream45 = { seed, enable_safety_checker: boolean };
+const hunyuan3 = {
+  seed, negative_prompt: text(), num_inference_steps: integer(1, 50), guidance_scale: number(1, 20), enable_safety_checker: boolean,
+  enable_prompt_expansion: boolean,
+};
 const hidream = { seed, negative_prompt: text(), num_inference_steps: integer(1, 50), guidance_scale: number(0, 20), enable_safety_checker: boolean };
 
 /** Keyed by the offer's upstreamModel, which is the text-to-image endpoint id. */
@@ -110,22 +121,18 @@ export const FAMILIES: Record<string, Family> = {
     imageToImage: { id: 'fal-ai/bytedance/seedream/v4/edit', size: 'image_size', images: { field: 'image_urls', max: 10 }, maxImages: 6, extras: seedream },
   },
   'fal-ai/recraft/v3/text-to-image': {
+    // fal: "$0.04 per image (or $0.08 if you are using a vector style)". The offer's price is the raster one, so
+    // vector styles are refused, and so is `style_id` (a custom style may be a vector one). The image-to-image
+    // endpoint (fal-ai/recraft/v3/image-to-image) is not offered: no price for it was found.
     textToImage: {
       id: 'fal-ai/recraft/v3/text-to-image', size: 'image_size',
-      extras: { style: text(), style_id: text(), colors: list, enable_safety_checker: boolean },
-    },
-    imageToImage: {
-      id: 'fal-ai/recraft/v3/image-to-image', size: 'input', images: { field: 'image_url', max: 1 },
-      extras: { style: text(), style_id: text(), colors: list, strength: number(0, 1), negative_prompt: text(1000) },
+      extras: { style: text(undefined, RECRAFT_VECTOR), colors: list, enable_safety_checker: boolean },
     },
   },
   'fal-ai/ideogram/v3': {
+    // Remix (fal-ai/ideogram/v3/remix, Ideogram's image-to-image) is not offered: no price for it was found.
+    // Its mask endpoint (v3/edit) neither (see models.ts).
     textToImage: { id: 'fal-ai/ideogram/v3', size: 'image_size', maxImages: 8, renderingSpeed: true, extras: { ...ideogram, style_preset: text() } },
-    // Remix is Ideogram's image-to-image; its mask endpoint (v3/edit) is not offered (see models.ts).
-    imageToImage: {
-      id: 'fal-ai/ideogram/v3/remix', size: 'image_size', images: { field: 'image_url', max: 1 }, maxImages: 8, renderingSpeed: true,
-      extras: { ...ideogram, strength: number(0.01, 1) },
-    },
   },
   'fal-ai/stable-diffusion-v35-large': {
     textToImage: {
@@ -146,6 +153,54 @@ export const FAMILIES: Record<string, Family> = {
       id: 'fal-ai/hidream-i1-full/image-to-image', size: 'image_size', images: { field: 'image_url', max: 1 }, maxImages: 4, outputFormat: true,
       extras: { ...hidream, strength: number(0, 1) },
     },
+  },
+  'fal-ai/flux-pro/kontext/max/text-to-image': {
+    // The same schema as Kontext [pro] (fal-ai/flux-pro/kontext/max/llms.txt and .../max/text-to-image/llms.txt).
+    textToImage: { id: 'fal-ai/flux-pro/kontext/max/text-to-image', size: 'aspect_ratio', maxImages: 4, outputFormat: true, extras: kontext },
+    imageToImage: {
+      id: 'fal-ai/flux-pro/kontext/max', size: 'aspect_ratio', shapeFromInput: true, images: { field: 'image_url', max: 1 }, maxImages: 4, outputFormat: true,
+      extras: kontext,
+    },
+    aspectRatios: FLUX_PRO_RATIOS,
+  },
+  'fal-ai/flux-2-pro': {
+    // One image per request, no num_images. safety_tolerance here is "1".."5". The edit endpoint
+    // (fal-ai/flux-2-pro/edit) is not offered: fal bills its input megapixels too, which no price rule here follows.
+    textToImage: {
+      id: 'fal-ai/flux-2-pro', size: 'image_size', outputFormat: true,
+      extras: { seed, safety_tolerance: oneOf('1', '2', '3', '4', '5'), enable_safety_checker: boolean },
+    },
+  },
+  'fal-ai/nano-banana': {
+    // fal-ai/nano-banana/llms.txt: prompt, num_images (1-4), output_format, aspect_ratio, sync_mode; nothing else.
+    textToImage: { id: 'fal-ai/nano-banana', size: 'aspect_ratio', maxImages: 4, outputFormat: true, extras: {} },
+    // Without aspect_ratio the edit "takes one of the input images' aspect ratio". fal states no input limit;
+    // Google's: the model "works best with up to 3 images as input".
+    imageToImage: {
+      id: 'fal-ai/nano-banana/edit', size: 'aspect_ratio', shapeFromInput: true, images: { field: 'image_urls', max: 3 }, maxImages: 4, outputFormat: true,
+      extras: {},
+    },
+    aspectRatios: NANO_BANANA_RATIOS,
+  },
+  'fal-ai/nano-banana-pro': {
+    textToImage: { id: 'fal-ai/nano-banana-pro', size: 'aspect_ratio', maxImages: 4, outputFormat: true, extras: nanoBananaPro },
+    // The edit's aspect_ratio defaults to `auto`; fal states no input limit, Gemini 3 Pro Image takes up to 14.
+    imageToImage: {
+      id: 'fal-ai/nano-banana-pro/edit', size: 'aspect_ratio', shapeFromInput: true, images: { field: 'image_urls', max: 14 }, maxImages: 4, outputFormat: true,
+      extras: nanoBananaPro,
+    },
+    aspectRatios: NANO_BANANA_RATIOS,
+  },
+  'fal-ai/bytedance/seedream/v4.5/text-to-image': {
+    // "Width and height must be between 1920 and 4096, or total number of pixels must be between 2560*1440 and
+    // 4096*4096": the offer lists only sizes in that range. "up to 10 image inputs are allowed".
+    textToImage: { id: 'fal-ai/bytedance/seedream/v4.5/text-to-image', size: 'image_size', maxImages: 6, extras: seedream45 },
+    imageToImage: {
+      id: 'fal-ai/bytedance/seedream/v4.5/edit', size: 'image_size', images: { field: 'image_urls', max: 10 }, maxImages: 6, extras: seedream45,
+    },
+  },
+  'fal-ai/hunyuan-image/v3/text-to-image': {
+    textToImage: { id: 'fal-ai/hunyuan-image/v3/text-to-image', size: 'image_size', maxImages: 4, outputFormat: true, extras: hunyuan3 },
   },
 };
 
