@@ -22,6 +22,8 @@ export function buildProviders(modules: ProviderModule[], env: Env, shared: Omit
     ...shared,
     apiKey: env[m.apiKeyEnv ?? `${m.envPrefix}_API_KEY`] || undefined,
     baseUrl: (env[`${m.envPrefix}_BASE_URL`] || m.defaultBaseUrl).replace(/\/+$/, ''),
+    baseUrlConfigured: Boolean(env[`${m.envPrefix}_BASE_URL`]),
+    env,
   })]));
 }
 

@@ -54,6 +54,10 @@ export interface ImageProvider {
 export interface ProviderSettings {
   apiKey?: string;
   baseUrl: string;
+  /** True when `<PREFIX>_BASE_URL` was set (self-hosted servers are enabled by their URL, not a key). */
+  baseUrlConfigured?: boolean;
+  /** The server's environment, for provider-specific settings (a workflow file, a project id...). */
+  env?: Record<string, string | undefined>;
   /** Largest image an adapter will download from an upstream URL. */
   maxDownloadBytes: number;
   /** How often asynchronous upstreams are polled. */
