@@ -235,6 +235,54 @@ describe('replicate adapter', () => {
     expect(recraft.warnings).toEqual([]);
   });
 
+  it('edits with nano-banana: every input image in the image_input list, gif sent as png', async () => {
+    const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#3366cc' } }).png().toBuffer();
+    const gif = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#cc6633' } }).gif().toBuffer();
+    const call = makeCall({
+      upstreamModel: 'google/nano-banana',
+      images: [inputImage(png, 'image[0]', 64, 48), inputImage(gif, 'image[1]', 32, 32, 'gif')],
+      fields: { prompt: 'put the cat on the sofa', output_format: 'jpeg' },
+    });
+    const result = await provider().generate(call);
+
+    const input = posts()[0]!.json.input;
+    expect(posts()[0]!.path).toBe('/models/google/nano-banana/predictions');
+    expect(Object.keys(input).sort()).toEqual(['aspect_ratio', 'image_input', 'output_format', 'prompt']);
+    expect(input).toMatchObject({ prompt: 'put the cat on the sofa', aspect_ratio: 'match_input_image', output_format: 'jpg' });
+    expect(input.image_input).toHaveLength(2);
+    expect(input.image_input[0]).toBe(`data:image/png;base64,${png.toString('base64')}`);
+    // Gemini takes no gif: the second image went as PNG, same pixels.
+    expect(input.image_input[1]).toMatch(/^data:image\/png;base64,/);
+    const converted = Buffer.from(input.image_input[1].split(',')[1], 'base64');
+    expect(await sharp(converted).metadata()).toMatchObject({ format: 'png', width: 32, height: 32 });
+    expect(call.warnings).toEqual([]);
+    expect(result.images.map((i) => i.format)).toEqual(['jpeg']);
+  });
+
+  it('picks the resolution tier from the requested size, never a dearer one than the price covers', async () => {
+    const small = makeCall({ upstreamModel: 'google/nano-banana-pro', size: { width: 1024, height: 1024 } });
+    await provider().generate(small);
+    expect(posts()[0]!.json.input).toEqual({ prompt: 'a red fox', aspect_ratio: '1:1', resolution: '1K', output_format: 'png' });
+
+    // A 2K 16:9 image is 2752x1536: still 2K.
+    const wide = makeCall({ upstreamModel: 'google/nano-banana-pro', size: { width: 2752, height: 1536 }, fields: { safety_filter_level: 'block_only_high' } });
+    await provider().generate(wide);
+    expect(posts()[1]!.json.input).toEqual({ prompt: 'a red fox', aspect_ratio: '16:9', resolution: '2K', output_format: 'png', safety_filter_level: 'block_only_high' });
+    expect(wide.warnings).toEqual(['size 2752x1536 is not available for this model; using aspect ratio 16:9']);
+
+    // 4K is priced twice as high on Replicate and is not asked for.
+    const huge = makeCall({ upstreamModel: 'google/nano-banana-pro', size: { width: 4096, height: 4096 } });
+    await provider().generate(huge);
+    expect(posts()[2]!.json.input).toMatchObject({ aspect_ratio: '1:1', resolution: '2K' });
+    expect(huge.warnings).toEqual(['size 4096x4096 is larger than this model makes here; using resolution 2K (about 2048x2048 pixels)']);
+
+    // Seedream 4.5 makes 2K and 4K at one price.
+    const seedream = makeCall({ upstreamModel: 'bytedance/seedream-4.5', size: { width: 4096, height: 4096 } });
+    await provider().generate(seedream);
+    expect(posts()[3]!.json.input).toEqual({ prompt: 'a red fox', aspect_ratio: '1:1', size: '4K' });
+    expect(seedream.warnings).toEqual([]);
+  });
+
   describe('failures', () => {
     it('a refused key is auth', async () => {
       const error = await failure(provider({ apiKey: 'wrong-key' }).generate(makeCall({ upstreamModel: 'black-forest-labs/flux-schnell' })));
@@ -306,7 +354,7 @@ describe('replicate adapter', () => {
 
   it('catalog: every model is priced with a source and only promises what its schema takes', async () => {
     const { models } = replicateModule;
-    expect(models.length).toBeGreaterThanOrEqual(8);
+    expect(models.length).toBeGreaterThanOrEqual(18);
     expect(new Set(models.map((m) => m.model.id)).size).toBe(models.length);
     const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } }).png().toBuffer();
 
@@ -324,6 +372,13 @@ describe('replicate adapter', () => {
       for (const extra of caps.extras ?? []) expect(schema!.properties, `${model.id} ${extra}`).toHaveProperty(extra);
       const rule = caps.sizes;
       if (rule.kind === 'aspect') for (const ratio of rule.ratios) expect(schema!.properties.aspect_ratio!.enum, model.id).toContain(ratio);
+      const sizeInput = MODEL_INPUTS[offer.upstreamModel]!.size;
+      if (sizeInput.kind === 'aspect' && sizeInput.matchInput) expect(schema!.properties.aspect_ratio!.enum, model.id).toContain(sizeInput.matchInput);
+      if (sizeInput.kind === 'aspect' && sizeInput.resolution) {
+        for (const tier of sizeInput.resolution.tiers) expect(schema!.properties[sizeInput.resolution.field]!.enum, model.id).toContain(tier.value);
+      }
+      const images = MODEL_INPUTS[offer.upstreamModel]!.images;
+      if (images) expect(schema!.properties[images.field]!.type, model.id).toBe(images.list ? 'array' : 'string');
       if (rule.kind === 'list') for (const size of rule.sizes) expect(schema!.properties.size!.enum, model.id).toContain(size);
       if (rule.kind === 'range') {
         expect(rule.min).toBeGreaterThanOrEqual(schema!.properties.width!.minimum!);

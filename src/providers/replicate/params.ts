@@ -22,8 +22,20 @@ type SizeInput =
   | { kind: 'pixels'; mode: Record<string, string>; min: number; max: number; multipleOf: number }
   /** `size: "WxH"` from a fixed list (the router has already fitted the size to it). */
   | { kind: 'named'; sizes: string[] }
-  /** `aspect_ratio`; `matchInput` is the value that keeps an input image's shape. */
-  | { kind: 'aspect'; ratios: string[]; matchInput?: string };
+  /**
+   * `aspect_ratio`; `matchInput` is the value that keeps an input image's shape. `resolution` is a
+   * field setting the output's scale: the smallest tier about as large as the requested size.
+   */
+  | { kind: 'aspect'; ratios: string[]; matchInput?: string; resolution?: ResolutionTiers };
+
+/**
+ * Values of a resolution field, smallest first, each with its nominal side ("2K": 2048): the tier
+ * makes about side x side pixels in any aspect ratio.
+ */
+interface ResolutionTiers {
+  field: string;
+  tiers: Array<{ value: string; side: number }>;
+}
 
 export interface ModelInput {
   size: SizeInput;
@@ -48,6 +60,40 @@ const oneOf = (...values: string[]): ExtraRule => ({ type: 'enum', values });
 const FLUX_RATIOS = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21'];
 // "Must be jpeg, png, gif, or webp" (flux-kontext-pro); the other schemas do not say, so the same set is assumed.
 const IMAGE_FORMATS = ['jpeg', 'png', 'gif', 'webp'];
+// Gemini takes png, jpeg, webp, heic and heif (no gif); anything else is sent as PNG.
+const GEMINI_IMAGE_FORMATS = ['jpeg', 'png', 'webp'];
+const GEMINI_RATIOS = ['1:1', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '9:16', '16:9', '21:9'];
+const IMAGEN_RATIOS = ['1:1', '9:16', '16:9', '3:4', '4:3'];
+const safetyFilterLevel = oneOf('block_low_and_above', 'block_medium_and_above', 'block_only_high');
+
+const kontext = (): ModelInput => ({
+  size: { kind: 'aspect', ratios: [...FLUX_RATIOS, '2:1', '1:2'], matchInput: 'match_input_image' },
+  outputFormats: ['jpg', 'png'],
+  images: { field: 'input_image', list: false, max: 1, formats: IMAGE_FORMATS },
+  extras: { seed: integer(), safety_tolerance: integer(0, 6), prompt_upsampling: boolean },
+  // "2 is currently the maximum allowed when input images are used."
+  extrasWithImages: { safety_tolerance: integer(0, 2) },
+});
+
+const imagen = (): ModelInput => ({
+  size: { kind: 'aspect', ratios: IMAGEN_RATIOS },
+  outputFormats: ['jpg', 'png'],
+  extras: { safety_filter_level: safetyFilterLevel },
+});
+
+/**
+ * Ideogram v3 (turbo, balanced, quality share one schema). `image` is for inpainting and needs a
+ * `mask` (black = repaint), which is not mapped: text to image only. `resolution` would override the
+ * aspect ratio; it is left at its default.
+ */
+const ideogramV3 = (): ModelInput => ({
+  size: { kind: 'aspect', ratios: ['1:3', '3:1', '1:2', '2:1', '9:16', '16:9', '10:16', '16:10', '2:3', '3:2', '3:4', '4:3', '4:5', '5:4', '1:1'] },
+  extras: {
+    seed: integer(0, 2147483647),
+    magic_prompt_option: oneOf('Auto', 'On', 'Off'),
+    style_type: oneOf('None', 'Auto', 'General', 'Realistic', 'Design'),
+  },
+});
 
 export const MODEL_INPUTS: Record<string, ModelInput> = {
   'black-forest-labs/flux-1.1-pro': {
@@ -77,14 +123,8 @@ export const MODEL_INPUTS: Record<string, ModelInput> = {
     count: { field: 'num_outputs', max: 4 },
     extras: { seed: integer(), num_inference_steps: integer(1, 4), output_quality: integer(0, 100), go_fast: boolean },
   },
-  'black-forest-labs/flux-kontext-pro': {
-    size: { kind: 'aspect', ratios: [...FLUX_RATIOS, '2:1', '1:2'], matchInput: 'match_input_image' },
-    outputFormats: ['jpg', 'png'],
-    images: { field: 'input_image', list: false, max: 1, formats: IMAGE_FORMATS },
-    extras: { seed: integer(), safety_tolerance: integer(0, 6), prompt_upsampling: boolean },
-    // "2 is currently the maximum allowed when input images are used."
-    extrasWithImages: { safety_tolerance: integer(0, 2) },
-  },
+  'black-forest-labs/flux-kontext-pro': kontext(),
+  'black-forest-labs/flux-kontext-max': kontext(),
   'bytedance/seedream-4': {
     size: { kind: 'pixels', mode: { size: 'custom' }, min: 1024, max: 4096, multipleOf: 1 },
     images: { field: 'image_input', list: true, max: 10, formats: IMAGE_FORMATS },
@@ -115,10 +155,50 @@ export const MODEL_INPUTS: Record<string, ModelInput> = {
     shapeFromImage: true,
     extras: { seed: integer(), negative_prompt: { type: 'string' }, cfg: number(1, 10), prompt_strength: number(0, 1) },
   },
-  'google/imagen-4': {
-    size: { kind: 'aspect', ratios: ['1:1', '9:16', '16:9', '3:4', '4:3'] },
+  'google/imagen-4': imagen(),
+  'google/imagen-4-ultra': imagen(),
+  'google/imagen-4-fast': imagen(),
+  'google/nano-banana': {
+    size: { kind: 'aspect', ratios: GEMINI_RATIOS, matchInput: 'match_input_image' },
     outputFormats: ['jpg', 'png'],
-    extras: { safety_filter_level: oneOf('block_low_and_above', 'block_medium_and_above', 'block_only_high') },
+    // The schema says "supports multiple images" without a maximum; Google: "works best with up to 3".
+    images: { field: 'image_input', list: true, max: 3, formats: GEMINI_IMAGE_FORMATS },
+    extras: {},
+  },
+  'google/nano-banana-pro': {
+    // 1K and 2K cost the same; 4K costs twice as much and is not offered (the price is fixed).
+    size: {
+      kind: 'aspect', ratios: GEMINI_RATIOS, matchInput: 'match_input_image',
+      resolution: { field: 'resolution', tiers: [{ value: '1K', side: 1024 }, { value: '2K', side: 2048 }] },
+    },
+    outputFormats: ['jpg', 'png'],
+    images: { field: 'image_input', list: true, max: 14, formats: GEMINI_IMAGE_FORMATS },
+    extras: { safety_filter_level: safetyFilterLevel },
+  },
+  'bytedance/seedream-4.5': {
+    // 2K and 4K at one price. Custom width/height is not used: Seedream 4.5 makes no 1K images.
+    size: {
+      kind: 'aspect', ratios: ['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9'], matchInput: 'match_input_image',
+      resolution: { field: 'size', tiers: [{ value: '2K', side: 2048 }, { value: '4K', side: 4096 }] },
+    },
+    images: { field: 'image_input', list: true, max: 14, formats: IMAGE_FORMATS },
+    extras: {},
+  },
+  'ideogram-ai/ideogram-v3-turbo': ideogramV3(),
+  'ideogram-ai/ideogram-v3-quality': ideogramV3(),
+  'qwen/qwen-image': {
+    // `image` (with `strength`) is image-to-image; its output shape is undocumented, so not offered.
+    size: { kind: 'aspect', ratios: ['1:1', '16:9', '9:16', '4:3', '3:4', '3:2', '2:3'] },
+    outputFormats: ['webp', 'jpg', 'png'],
+    extras: {
+      seed: integer(), negative_prompt: { type: 'string' }, go_fast: boolean, enhance_prompt: boolean,
+      image_size: oneOf('optimize_for_quality', 'optimize_for_speed'),
+    },
+  },
+  'luma/photon': {
+    // The reference images (image, style, character) steer rather than edit: text to image only.
+    size: { kind: 'aspect', ratios: ['1:1', '3:4', '4:3', '9:16', '16:9', '9:21', '21:9'] },
+    extras: { seed: integer() },
   },
 };
 
@@ -161,6 +241,11 @@ function sizeFields(call: ProviderCall, spec: ModelInput, withImages: boolean): 
   const size = spec.size;
   if (size.kind === 'pixels') return { ...size.mode, width: call.size.width, height: call.size.height };
   if (size.kind === 'named') return { size: formatSize(call.size) };
+  return { ...aspectFields(call, spec, withImages), ...(size.resolution && resolutionField(call, size.resolution)) };
+}
+
+function aspectFields(call: ProviderCall, spec: ModelInput, withImages: boolean): Record<string, unknown> {
+  const size = spec.size as Extract<SizeInput, { kind: 'aspect' }>;
   if (withImages && spec.shapeFromImage) {
     if (call.request.size !== 'auto') call.warn(`size ${formatSize(call.size)} does not apply with an input image: the output keeps the input image's aspect ratio`);
     return {};
@@ -169,6 +254,19 @@ function sizeFields(call: ProviderCall, spec: ModelInput, withImages: boolean): 
   const ratio = nearestAspectRatio(call.size, size.ratios);
   if (!hasRatio(call.size, ratio)) call.warn(`size ${formatSize(call.size)} is not available for this model; using aspect ratio ${ratio}`);
   return { aspect_ratio: ratio };
+}
+
+/**
+ * The smallest tier with about as many pixels as the requested size (10% leeway: a 2K 16:9 image is
+ * 2752x1536); past the largest, the largest, said so.
+ */
+function resolutionField(call: ProviderCall, resolution: ResolutionTiers): Record<string, string> {
+  const area = call.size.width * call.size.height;
+  const tier = resolution.tiers.find((t) => area <= t.side * t.side * 1.1);
+  if (tier) return { [resolution.field]: tier.value };
+  const largest = resolution.tiers[resolution.tiers.length - 1]!;
+  call.warn(`size ${formatSize(call.size)} is larger than this model makes here; using ${resolution.field} ${largest.value} (about ${largest.side}x${largest.side} pixels)`);
+  return { [resolution.field]: largest.value };
 }
 
 const hasRatio = (size: Size, ratio: string) => {
