@@ -5,6 +5,8 @@ import { falModule } from './fal/index.js';
 import { googleModule } from './google/index.js';
 import { openaiModule } from './openai/index.js';
 import { replicateModule } from './replicate/index.js';
+import { runwareModule } from './runware/index.js';
+import { stabilityModule } from './stability/index.js';
 import { testModule } from './test/module.js';
 import type { ImageProvider, ProviderSettings } from './types.js';
 
@@ -12,7 +14,7 @@ import type { ImageProvider, ProviderSettings } from './types.js';
  * Every provider the server knows, in default priority order: where several serve the same model,
  * the earlier one is tried first (routing strategies and the config file can change that).
  */
-export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, falModule, replicateModule];
+export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, stabilityModule, falModule, replicateModule, runwareModule];
 
 type Env = Record<string, string | undefined>;
 

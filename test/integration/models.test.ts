@@ -49,6 +49,14 @@ describe('model listing', () => {
     expect(Object.keys((await getJson('/v1/models?limit=2')).body)).toHaveLength(2);
   });
 
+  it('lists each provider’s models with ?provider=<id>', async () => {
+    const { PROVIDER_MODULES } = await import('../../src/providers/registry.js');
+    for (const module of PROVIDER_MODULES) {
+      const listed = Object.keys((await getJson(`/v1/models?provider=${module.id}&limit=1000`)).body).sort();
+      expect(listed, module.id).toEqual([...new Set(module.models.map((m) => m.model.id))].sort());
+    }
+  });
+
   it('shows models whose providers have no key as unavailable', async () => {
     const model = (await getJson('/v1/models/openai/gpt-image-1.5')).body;
     expect(model.available).toBe(false);
