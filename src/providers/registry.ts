@@ -1,6 +1,7 @@
 import type { ModelEntry } from '../catalog/types.js';
 import type { ProviderModule } from './module.js';
 import { bflModule } from './bfl/index.js';
+import { deepinfraModule } from './deepinfra/index.js';
 import { falModule } from './fal/index.js';
 import { googleModule } from './google/index.js';
 import { openaiModule } from './openai/index.js';
@@ -8,13 +9,14 @@ import { replicateModule } from './replicate/index.js';
 import { runwareModule } from './runware/index.js';
 import { stabilityModule } from './stability/index.js';
 import { testModule } from './test/module.js';
+import { togetherModule } from './together/index.js';
 import type { ImageProvider, ProviderSettings } from './types.js';
 
 /**
  * Every provider the server knows, in default priority order: where several serve the same model,
  * the earlier one is tried first (routing strategies and the config file can change that).
  */
-export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, stabilityModule, falModule, replicateModule, runwareModule];
+export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, stabilityModule, falModule, replicateModule, runwareModule, togetherModule, deepinfraModule];
 
 type Env = Record<string, string | undefined>;
 
