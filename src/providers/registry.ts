@@ -1,22 +1,34 @@
 import type { ModelEntry } from '../catalog/types.js';
 import type { ProviderModule } from './module.js';
+import { automatic1111Module } from './automatic1111/index.js';
 import { bflModule } from './bfl/index.js';
+import { comfyuiModule } from './comfyui/index.js';
 import { deepinfraModule } from './deepinfra/index.js';
 import { falModule } from './fal/index.js';
 import { googleModule } from './google/index.js';
 import { openaiModule } from './openai/index.js';
+import { openrouterModule } from './openrouter/index.js';
 import { replicateModule } from './replicate/index.js';
 import { runwareModule } from './runware/index.js';
 import { stabilityModule } from './stability/index.js';
 import { testModule } from './test/module.js';
 import { togetherModule } from './together/index.js';
+import { xaiModule } from './xai/index.js';
 import type { ImageProvider, ProviderSettings } from './types.js';
 
 /**
  * Every provider the server knows, in default priority order: where several serve the same model,
  * the earlier one is tried first (routing strategies and the config file can change that).
  */
-export const PROVIDER_MODULES: ProviderModule[] = [testModule, openaiModule, googleModule, bflModule, stabilityModule, falModule, replicateModule, runwareModule, togetherModule, deepinfraModule];
+export const PROVIDER_MODULES: ProviderModule[] = [
+  testModule,
+  // Makers' own APIs first, so a model's official provider is its default.
+  openaiModule, googleModule, bflModule, stabilityModule, xaiModule,
+  // Hosts and aggregators.
+  falModule, replicateModule, runwareModule, togetherModule, deepinfraModule, openrouterModule,
+  // Self-hosted servers, enabled by their base URL.
+  automatic1111Module, comfyuiModule,
+];
 
 type Env = Record<string, string | undefined>;
 

@@ -42,10 +42,12 @@ describe('model listing', () => {
     expect(Object.keys(openai)).toContain('openai/gpt-image-1.5');
     expect(Object.values(openai).every((m: any) => m.providers.some((p: any) => p.id === 'openai'))).toBe(true);
     expect((await getJson('/v1/models?provider=nobody')).body).toEqual({});
-    expect(Object.keys((await getJson('/v1/models?free=true')).body)).toEqual(['test/test']);
+    const free = Object.values((await getJson('/v1/models?free=true')).body) as any[];
+    expect(free.map((m) => m.id)).toContain('test/test'); // and the self-hosted ones: the operator's own GPUs
+    expect(free.every((m) => m.free && m.providers.every((p: any) => p.pricing.value === 0))).toBe(true);
     const paid = Object.keys((await getJson('/v1/models?free=false&limit=1000')).body);
     expect(paid).not.toContain('test/test');
-    expect(paid.length).toBe(all.length - 1);
+    expect(paid.length).toBe(all.length - free.length);
     expect(Object.keys((await getJson('/v1/models?limit=2')).body)).toHaveLength(2);
   });
 
@@ -66,7 +68,8 @@ describe('model listing', () => {
 
   it('sorts by price (cheapest first) and date (newest first)', async () => {
     const byPrice = Object.values((await getJson('/v1/models?sort=price&limit=1000')).body) as any[];
-    expect(byPrice[0].id).toBe('test/test');
+    expect(byPrice[0].free).toBe(true);
+    expect(byPrice.at(-1).free).toBe(false);
     const byDate = Object.values((await getJson('/v1/models?sort=date&limit=1000')).body) as any[];
     const dates = byDate.map((m) => m.release_date);
     expect(dates).toEqual([...dates].sort().reverse());

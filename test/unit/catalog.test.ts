@@ -94,7 +94,7 @@ describe('catalog', () => {
         const caps = offer.capabilities;
         if (caps.sizes.kind === 'list') expect(caps.sizes.sizes.every((size) => /^\d+x\d+$/.test(size)), where).toBe(true);
         if (caps.sizes.kind === 'range') expect(caps.sizes.min <= caps.sizes.max && caps.sizes.multipleOf >= 1, where).toBe(true);
-        if (caps.sizes.kind === 'aspect') expect(caps.sizes.ratios.every((r) => /^\d+:\d+$/.test(r)), where).toBe(true);
+        if (caps.sizes.kind === 'aspect') expect(caps.sizes.ratios.every((r) => /^\d+(\.\d+)?:\d+(\.\d+)?$/.test(r)), where).toBe(true);
         expect(caps.defaultSize, where).toMatch(/^\d+x\d+$/);
         expect(caps.maxImagesPerCall, where).toBeGreaterThanOrEqual(1);
         expect(caps.maxInputImages, where).toBeLessThanOrEqual(16);
