@@ -13,6 +13,7 @@ import { runwareModule } from './runware/index.js';
 import { stabilityModule } from './stability/index.js';
 import { testModule } from './test/module.js';
 import { togetherModule } from './together/index.js';
+import { vertexModule } from './vertex/index.js';
 import { xaiModule } from './xai/index.js';
 import type { ImageProvider, ProviderSettings } from './types.js';
 
@@ -23,7 +24,7 @@ import type { ImageProvider, ProviderSettings } from './types.js';
 export const PROVIDER_MODULES: ProviderModule[] = [
   testModule,
   // Makers' own APIs first, so a model's official provider is its default.
-  openaiModule, googleModule, bflModule, stabilityModule, xaiModule,
+  openaiModule, googleModule, vertexModule, bflModule, stabilityModule, xaiModule,
   // Hosts and aggregators.
   falModule, replicateModule, runwareModule, togetherModule, deepinfraModule, openrouterModule,
   // Self-hosted servers, enabled by their base URL.

@@ -19,7 +19,9 @@ describe('the README', () => {
 
   it('has a row for every provider with its environment variables', () => {
     for (const module of PROVIDER_MODULES.filter((m) => m.id !== 'test')) {
-      expect(readme, module.id).toContain(`| ${module.name} | \`${module.id}\` | \`${module.envPrefix}_API_KEY\`, \`${module.envPrefix}_BASE_URL\``);
+      const row = readme.split('\n').find((line) => line.startsWith(`| ${module.name} | \`${module.id}\` |`));
+      expect(row, module.id).toBeDefined();
+      expect(row).toContain(`\`${module.envPrefix}_BASE_URL\``);
     }
   });
 
