@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: builds (the CLI tests run the real binary), type-checks, runs vitest with a JSON report
+// `npm test`: builds the server and the dashboard (the CLI and browser tests use the real builds),
+// type-checks, runs vitest with a JSON report
 // and ends with the plain line "N passed, N failed". Extra arguments go to vitest.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -10,7 +11,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 const run = (command, args) => spawnSync(command, args, { cwd: root, stdio: 'inherit' }).status ?? 1;
 
-if (run(bin('tsc'), ['-p', 'tsconfig.build.json']) !== 0 || run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) {
+if (run('npm', ['run', '--silent', 'build']) !== 0 || run(bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']) !== 0) {
   console.log('\nbuild or type check failed');
   console.log('0 passed, 1 failed');
   process.exit(1);

@@ -4,6 +4,7 @@ import { loadConfig } from '../config.js';
 import { buildApp } from '../server/app.js';
 import { createServices } from '../server/services.js';
 import { CliError, EXIT, exitCodeFor } from './errors.js';
+import { money, table } from './format.js';
 
 /**
  * Operator commands: accounts, credits and keys. They call the admin API of a running server, or
@@ -55,14 +56,9 @@ const withAdminOptions = (command: Command) =>
     .option('--local', 'work on the database directly (DATABASE_URL or PIXELROUTER_DATA_DIR); the embedded one only while the server is stopped')
     .option('--json', 'print JSON');
 
-function printTable(rows: string[][]) {
-  if (rows.length === 0) return console.log('(none)');
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const row of rows) console.log(row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd());
-}
+const printTable = (rows: string[][]) => console.log(table(rows));
 
 const print = (opts: AdminOptions, value: unknown, text: () => void) => (opts.json ? console.log(JSON.stringify(value)) : text());
-const money = (usd: number | null) => (usd === null ? '-' : `$${usd.toFixed(6).replace(/0{1,4}$/, '')}`);
 
 function number(value: string, name: string) {
   const n = Number(value);

@@ -1,5 +1,8 @@
-/** Exit codes: 0 ok, 1 server or unexpected error, 2 bad usage or configuration, 3 authentication. */
-export const EXIT = { error: 1, usage: 2, auth: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 server, network or rate-limit error (worth retrying), 2 bad usage, configuration
+ * or request, 3 authentication or permission, 4 insufficient balance.
+ */
+export const EXIT = { error: 1, usage: 2, auth: 3, balance: 4 } as const;
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode: number) {
@@ -8,4 +11,10 @@ export class CliError extends Error {
 }
 
 /** The exit code for an HTTP error status. */
-export const exitCodeFor = (status: number) => (status === 401 || status === 403 ? EXIT.auth : status < 500 ? EXIT.usage : EXIT.error);
+export function exitCodeFor(status: number): number {
+  if (status === 401 || status === 403) return EXIT.auth;
+  if (status === 402) return EXIT.balance;
+  // A rate limit is transient, like a server error: the request itself was fine.
+  if (status === 429 || status >= 500) return EXIT.error;
+  return EXIT.usage;
+}

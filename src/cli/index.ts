@@ -1,15 +1,21 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
 import { startServer } from '../server/start.js';
 import { registerAdminCommands } from './admin.js';
+import { registerClientCommands } from './client.js';
 import { CliError, EXIT } from './errors.js';
+import { registerMcpCommand } from './mcp.js';
 
 
 const program = new Command()
   .name('pixelrouter')
   .description('Self-hostable image-generation router with an OpenAI-compatible API')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Options belong to the command they follow, so `credits --json` and `credits add ... --json` both work.
+  .enablePositionalOptions()
+  // Usage errors come back to the catch below, to exit with 2 (commander would exit with 1).
+  .exitOverride();
 
 program
   .command('serve')
@@ -46,8 +52,12 @@ program
   });
 
 registerAdminCommands(program);
+registerClientCommands(program); // after the admin commands: it adds its action to their `credits`
+registerMcpCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
+  // commander has printed the message (or the help) already.
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : EXIT.usage);
   if (error instanceof CliError) {
     console.error(`error: ${error.message}`);
     process.exit(error.exitCode);

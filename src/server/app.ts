@@ -6,6 +6,7 @@ import { registerErrorHandlers } from './errors.js';
 import { rateLimited } from '../api/errors.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { healthRoutes } from './routes/health.js';
 import { imageRoutes } from './routes/images.js';
 import { modelRoutes } from './routes/models.js';
@@ -73,5 +74,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   await app.register(storageRoutes, { services });
   await app.register(accountRoutes, { services });
   await app.register(adminRoutes, { services });
+  // Last and least specific: the web dashboard's files and its page for non-API paths.
+  await app.register(dashboardRoutes);
   return app;
 }
