@@ -20,6 +20,9 @@ const KEY = 'test-upstream-key';
 const NEW_MODELS = [
   'google/gemini-2.5-flash-image', 'google/gemini-3-pro-image', 'black-forest-labs/flux-2-pro', 'black-forest-labs/flux-kontext-max',
   'bytedance/seedream-4.5', 'tencent/hunyuan-image-3',
+  'black-forest-labs/flux-2-dev', 'black-forest-labs/flux-2-flex', 'black-forest-labs/flux-1-krea-dev', 'black-forest-labs/flux-2-klein-9b',
+  'tencent/hunyuan-image-2.1', 'bytedance/seedream-3', 'qwen/qwen-image-2512', 'tongyi/z-image-turbo', 'recraft/recraft-v4',
+  'recraft/recraft-v4-pro', 'recraft/recraft-v4.1', 'reve/reve-image', 'hidream/hidream-i1-fast',
 ];
 
 /** A documented answer from test/fixtures/providers/fal, without its `_source`/`_status` notes. */
@@ -73,7 +76,87 @@ const seedream45 = {
   prompt: str, image_size: seedream45Size, num_images: int(1, 6), max_images: int(1, 6), seed: int(), sync_mode: bool, enable_safety_checker: bool,
 };
 
+// Sizes of 512 to 2048 a side (FLUX.2 [dev]: "The width and height must be between 512 and 2048 pixels"; Seedream 3.0 the same).
+const imageSize512to2048: Check = (v) => imageSize(v) && [(v as any).width, (v as any).height].every((d: number) => d >= 512 && d <= 2048);
+const rgb: Check = (v) => typeof v === 'object' && v !== null && ['r', 'g', 'b'].every((c) => int(0, 255)((v as any)[c]));
+// fal.ai/models/fal-ai/recraft/v4/pro/text-to-image/llms.txt (v4 and v4.1 the same fields).
+const recraftV4 = {
+  prompt: (v: unknown) => str(v) && (v as string).length <= 10_000, image_size: imageSize, colors: (v: unknown) => Array.isArray(v) && v.every(rgb),
+  background_color: rgb, enable_safety_checker: bool,
+};
+
 const CONTRACT: Record<string, { required: string[]; fields: Record<string, Check> }> = {
+  // fal.ai/models/fal-ai/flux-2/llms.txt
+  'fal-ai/flux-2': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, guidance_scale: num(0, 20), seed: int(), num_inference_steps: int(4, 50), image_size: imageSize512to2048, num_images: int(1, 4),
+      acceleration: accel, enable_prompt_expansion: bool, sync_mode: bool, enable_safety_checker: bool, output_format: oneOf('jpeg', 'png', 'webp'),
+    },
+  },
+  // fal.ai/models/fal-ai/flux-2-flex/llms.txt: no num_images.
+  'fal-ai/flux-2-flex': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, image_size: imageSize, seed: int(), safety_tolerance: oneOf('1', '2', '3', '4', '5'), enable_safety_checker: bool,
+      output_format: oneOf('jpeg', 'png'), sync_mode: bool, guidance_scale: num(1.5, 10), num_inference_steps: int(2, 50),
+    },
+  },
+  // fal.ai/models/fal-ai/flux/krea/llms.txt
+  'fal-ai/flux/krea': { required: ['prompt'], fields: fluxDev },
+  // fal.ai/models/fal-ai/flux-2/klein/9b/llms.txt
+  'fal-ai/flux-2/klein/9b': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, seed: int(), num_inference_steps: int(4, 8), image_size: imageSize, num_images: int(1, 4), sync_mode: bool, enable_safety_checker: bool,
+      output_format: oneOf('jpeg', 'png', 'webp'),
+    },
+  },
+  // fal.ai/models/fal-ai/hunyuan-image/v2.1/text-to-image/llms.txt
+  'fal-ai/hunyuan-image/v2.1/text-to-image': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, negative_prompt: str, image_size: imageSize, num_images: int(1, 4), num_inference_steps: int(1, 50), guidance_scale: num(1, 20),
+      seed: int(), use_reprompt: bool, use_refiner: bool, enable_safety_checker: bool, sync_mode: bool, output_format: oneOf('jpeg', 'png'),
+    },
+  },
+  // fal.ai/models/fal-ai/bytedance/seedream/v3/text-to-image/llms.txt: no output_format.
+  'fal-ai/bytedance/seedream/v3/text-to-image': {
+    required: ['prompt'],
+    fields: { prompt: str, image_size: imageSize512to2048, guidance_scale: num(1, 10), num_images: int(1, 4), seed: int(), enable_safety_checker: bool, sync_mode: bool },
+  },
+  // fal.ai/models/fal-ai/qwen-image-2512/llms.txt
+  'fal-ai/qwen-image-2512': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, negative_prompt: str, image_size: imageSize, num_inference_steps: int(1, 50), guidance_scale: num(0, 20), seed: int(), sync_mode: bool,
+      num_images: int(1, 4), enable_safety_checker: bool, output_format: oneOf('jpeg', 'png', 'webp'), acceleration: accel,
+    },
+  },
+  // fal.ai/docs/model-api-reference/image-generation-api/z-image-turbo
+  'fal-ai/z-image/turbo': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, image_size: imageSize, num_inference_steps: int(1, 8), seed: int(), sync_mode: bool, num_images: int(1, 4), enable_safety_checker: bool,
+      enable_prompt_expansion: bool, output_format: oneOf('jpeg', 'png', 'webp'), acceleration: accel,
+    },
+  },
+  'fal-ai/recraft/v4/text-to-image': { required: ['prompt'], fields: recraftV4 },
+  'fal-ai/recraft/v4/pro/text-to-image': { required: ['prompt'], fields: recraftV4 },
+  'fal-ai/recraft/v4.1/text-to-image': { required: ['prompt'], fields: recraftV4 },
+  // fal.ai/models/fal-ai/reve/text-to-image/llms.txt
+  'fal-ai/reve/text-to-image': {
+    required: ['prompt'],
+    fields: { prompt: str, aspect_ratio: oneOf('16:9', '9:16', '3:2', '2:3', '4:3', '3:4', '1:1'), num_images: int(1, 4), output_format: oneOf('png', 'jpeg', 'webp'), sync_mode: bool },
+  },
+  // The fields lumenfall.ai lists for fal's fal-ai/hidream-i1-fast (no ranges given).
+  'fal-ai/hidream-i1-fast': {
+    required: ['prompt'],
+    fields: {
+      prompt: str, negative_prompt: str, image_size: imageSize, num_images: int(1, 4), num_inference_steps: int(1, 50), seed: int(), enable_safety_checker: bool,
+      output_format: oneOf('jpeg', 'png'), sync_mode: bool,
+    },
+  },
   'fal-ai/flux/dev': { required: ['prompt'], fields: fluxDev },
   'fal-ai/flux/dev/image-to-image': {
     required: ['prompt', 'image_url'],

@@ -40,6 +40,9 @@ const ENDPOINTS: Record<string, { params: string[]; ratios: string[]; resolution
   'bytedance-seed/seedream-4.5': { params: ['aspect_ratio', 'resolution', 'input_references'], ratios: ['1:1', '4:3', '3:4', '16:9', '9:16', '3:2', '2:3', '21:9'], resolutions: ['2K', '4K'], maxN: 1, maxRefs: 14 },
   'black-forest-labs/flux.2-pro': { params: ['aspect_ratio', 'resolution', 'seed', 'input_references'], ratios: FLUX, resolutions: ['1K', '2K'], maxN: 1, maxRefs: 8 },
   'black-forest-labs/flux.2-max': { params: ['aspect_ratio', 'resolution', 'seed', 'input_references'], ratios: FLUX, resolutions: ['1K', '2K'], maxN: 1, maxRefs: 8 },
+  // openrouter.ai/black-forest-labs/flux.2-flex and flux.2-klein-4b; Klein is text to image here.
+  'black-forest-labs/flux.2-flex': { params: ['aspect_ratio', 'resolution', 'seed', 'input_references'], ratios: FLUX, resolutions: ['1K', '2K'], maxN: 1, maxRefs: 8 },
+  'black-forest-labs/flux.2-klein-4b': { params: ['aspect_ratio', 'resolution', 'seed'], ratios: FLUX, resolutions: ['1K', '2K'], maxN: 1, maxRefs: 0 },
 };
 
 const reference = z.strictObject({
@@ -313,6 +316,8 @@ describe('openrouter: module and catalog', () => {
 
   it('declares the shared model ids with priced offers the fake accepts, and lists only sizes sent as they are', async () => {
     expect(openrouterModule.models.map((m) => [m.model.id, m.offer.upstreamModel]).sort()).toEqual([
+      ['black-forest-labs/flux-2-flex', 'black-forest-labs/flux.2-flex'],
+      ['black-forest-labs/flux-2-klein-4b', 'black-forest-labs/flux.2-klein-4b'],
       ['black-forest-labs/flux-2-max', 'black-forest-labs/flux.2-max'],
       ['black-forest-labs/flux-2-pro', 'black-forest-labs/flux.2-pro'],
       ['bytedance/seedream-4.5', 'bytedance-seed/seedream-4.5'],

@@ -354,7 +354,7 @@ describe('replicate adapter', () => {
 
   it('catalog: every model is priced with a source and only promises what its schema takes', async () => {
     const { models } = replicateModule;
-    expect(models.length).toBeGreaterThanOrEqual(18);
+    expect(models.length).toBeGreaterThanOrEqual(24);
     expect(new Set(models.map((m) => m.model.id)).size).toBe(models.length);
     const png = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#000' } }).png().toBuffer();
 
@@ -388,7 +388,8 @@ describe('replicate adapter', () => {
       expect(caps.edit).toBe(MODEL_INPUTS[offer.upstreamModel]!.images !== undefined);
 
       // The input for a default call, and for an edit where the model takes images, passes the schema.
-      const call = makeCall({ upstreamModel: offer.upstreamModel, size: { width: 1024, height: 1024 }, n: caps.maxImagesPerCall });
+      const [width, height] = caps.defaultSize.split('x').map(Number) as [number, number];
+      const call = makeCall({ upstreamModel: offer.upstreamModel, size: { width, height }, n: caps.maxImagesPerCall });
       const spec = MODEL_INPUTS[offer.upstreamModel]!;
       expect(validate(schema!, buildInput(call, spec, [])), model.id).toEqual([]);
       if (caps.edit) expect(validate(schema!, buildInput(call, spec, [`data:image/png;base64,${png.toString('base64')}`])), model.id).toEqual([]);

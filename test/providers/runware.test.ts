@@ -62,6 +62,14 @@ const CONTRACT: Record<string, Contract> = {
   'google:2@1': { sizes: IMAGEN, extras: [], maxResults: 20 },
   'google:2@2': { sizes: IMAGEN, extras: [], maxResults: 20 },
   'google:2@3': { sizes: IMAGEN, extras: [], maxResults: 20 },
+  'recraft:v4@0': {
+    sizes: ['1024x1024', '1536x768', '768x1536', '1280x832', '832x1280', '1216x896', '896x1216', '1152x896', '896x1152', '832x1344', '1280x896', '896x1280', '1344x768', '768x1344'],
+    extras: [], maxResults: 20,
+  },
+  'recraft:v4-pro@0': {
+    sizes: ['2048x2048', '3072x1536', '1536x3072', '2560x1664', '1664x2560', '2432x1792', '1792x2432', '2304x1792', '1792x2304', '1664x2688', '2560x1792', '1792x2560', '2688x1536', '1536x2688'],
+    extras: [], maxResults: 20,
+  },
   'runware:97@1': { sizes: 'diffusion', extras: ['negativePrompt', 'seed', 'steps', 'CFGScale'], maxResults: 20 },
   'runware:101@1': { sizes: 'diffusion', inputs: { seedImage: true, maskImage: true }, extras: ['negativePrompt', 'seed', 'steps', 'CFGScale', 'strength'], maxResults: 20 },
 };

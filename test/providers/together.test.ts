@@ -27,8 +27,13 @@ const KEY = 'test-upstream-key';
 
 // Serverless image models in Together's catalog (github.com/togethercomputer/skills, references/images/models.md).
 const KONTEXT = ['black-forest-labs/FLUX.1-kontext-pro', 'black-forest-labs/FLUX.1-kontext-max'];
-const FLUX = ['black-forest-labs/FLUX.1.1-pro', ...KONTEXT, 'black-forest-labs/FLUX.2-pro', 'black-forest-labs/FLUX.2-dev'];
-const CATALOG = [...FLUX, 'ByteDance-Seed/Seedream-4.0', 'Qwen/Qwen-Image', 'stabilityai/stable-diffusion-xl-base-1.0', 'google/flash-image-2.5'];
+const FLUX = [
+  'black-forest-labs/FLUX.1.1-pro', ...KONTEXT, 'black-forest-labs/FLUX.2-pro', 'black-forest-labs/FLUX.2-dev', 'black-forest-labs/FLUX.2-flex',
+  'black-forest-labs/FLUX.2-max',
+];
+const CATALOG = [
+  ...FLUX, 'ByteDance-Seed/Seedream-4.0', 'ByteDance-Seed/Seedream-3.0', 'Qwen/Qwen-Image', 'stabilityai/stable-diffusion-xl-base-1.0', 'google/flash-image-2.5',
+];
 
 const dimension = z.number().int().min(256).max(1920).refine((v) => v % 8 === 0, 'must be a multiple of 8');
 const BODY = z.strictObject({
@@ -277,8 +282,9 @@ describe('together adapter', () => {
       expect(caps.extras).toContain('seed');
     }
     expect(ids.sort()).toEqual([
-      'black-forest-labs/flux-1.1-pro', 'black-forest-labs/flux-kontext-max', 'black-forest-labs/flux-kontext-pro',
-      'bytedance/seedream-4', 'qwen/qwen-image', 'stability/sdxl',
+      'black-forest-labs/flux-1.1-pro', 'black-forest-labs/flux-2-dev', 'black-forest-labs/flux-2-flex', 'black-forest-labs/flux-2-max',
+      'black-forest-labs/flux-kontext-max', 'black-forest-labs/flux-kontext-pro', 'bytedance/seedream-3', 'bytedance/seedream-4', 'qwen/qwen-image',
+      'stability/sdxl',
     ]);
   });
 

@@ -30,6 +30,12 @@ const NANO_BANANA_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '
 // Seedream 4.5: "total number of pixels must be between 2560*1440 and 4096*4096".
 const SEEDREAM_45 = ['2048x2048', '2560x1440', '1440x2560', '2304x1728', '1728x2304', '2496x1664', '1664x2496', '3840x2160', '2160x3840', '4096x4096'];
 const RATIO_EXAMPLES = ['1024x1024', '1536x1024', '1024x1536', '1920x1080', '1080x1920'];
+// Recraft V4's sizes (the same 14 on every host that lists them: Replicate's and Runware's schemas); V4 Pro's are twice as large.
+const RECRAFT_V4 = ['1024x1024', '1536x768', '768x1536', '1280x832', '832x1280', '1216x896', '896x1216', '1152x896', '896x1152', '832x1344', '1280x896', '896x1280', '1344x768', '768x1344'];
+const RECRAFT_V4_PRO = ['2048x2048', '3072x1536', '1536x3072', '2560x1664', '1664x2560', '2432x1792', '1792x2432', '2304x1792', '1792x2304', '1664x2688', '2560x1792', '1792x2560', '2688x1536', '1536x2688'];
+// Seedream 3.0: "Width and height must be between 512 and 2048".
+const SEEDREAM_3 = [...FLUX, '2048x2048'];
+const REVE_RATIOS = ['16:9', '9:16', '3:2', '2:3', '4:3', '3:4', '1:1'];
 
 /**
  * fal bills these "per megapixel", "by rounding up to the nearest megapixel", and prices a 1024x1024
@@ -88,11 +94,15 @@ function capabilities(upstreamModel: string, sizes: SizeRule, options: { maxProm
 const list = (sizes: string[]): SizeRule => ({ kind: 'list', sizes });
 const aspect: SizeRule = { kind: 'aspect', ratios: FLUX_PRO_RATIOS };
 const nanoBananaAspect: SizeRule = { kind: 'aspect', ratios: NANO_BANANA_RATIOS };
+const reveAspect: SizeRule = { kind: 'aspect', ratios: REVE_RATIOS };
 
 /** fal's figure, read from a verbatim copy (see the top of this file). */
 const falCopy = (page: string, figure: string, copy: string) => `${page} (${figure}; ${copy}), ${READ}`;
 const LLMS_COPY = "fal's llms.txt for it, as copied verbatim into a public GitHub repository";
 const PRICING_API_COPY = "fal's pricing API value, as recorded in a public GitHub repository's generated fal price table";
+
+/** fal's figure as a third party quotes it from fal's page (lumenfall.ai marks its figures "source: official"). */
+const quotedBy = (page: string, figure: string, by: string) => `${page} (${figure}, as quoted by ${by}), ${READ}`;
 
 const unpriced = (page: string, found: string) =>
   `not priced: fal's page ${page} could not be read here (${READ}); ${found}. Set a price to enable this offer.`;
@@ -302,6 +312,139 @@ export const models: ProviderModel[] = [
         LLMS_COPY,
       ),
       capabilities: capabilities('fal-ai/hunyuan-image/v3/text-to-image', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-dev', name: 'FLUX.2 [dev]', aliases: ['flux-2-dev'], releaseDate: '2025-11-25', curatedRank: 32 },
+    offer: {
+      upstreamModel: 'fal-ai/flux-2',
+      // Rounded up to whole megapixels of 1024x1024 (lumenfall.ai's notes for this endpoint), as on fal's FLUX.1 [dev] page.
+      price: perMegapixel(FLUX, 12_000),
+      priceSource: falCopy('https://fal.ai/models/fal-ai/flux-2', '"Price: $0.012 per megapixels"', LLMS_COPY),
+      capabilities: capabilities('fal-ai/flux-2', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-flex', name: 'FLUX.2 [flex]', aliases: ['flux-2-flex'], releaseDate: '2025-11-25', curatedRank: 33 },
+    offer: {
+      upstreamModel: 'fal-ai/flux-2-flex',
+      price: perMegapixel(FLUX, 50_000),
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/flux-2-flex',
+        '"$0.05 per megapixel on both input and output side, rounded up to the nearest megapixel"; text to image only here, so output only',
+        LLMS_COPY,
+      ),
+      capabilities: capabilities('fal-ai/flux-2-flex', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-1-krea-dev', name: 'FLUX.1 Krea [dev]', aliases: ['flux-krea-dev', 'flux-1-krea-dev'], releaseDate: '2025-07-31', curatedRank: 34 },
+    offer: {
+      upstreamModel: 'fal-ai/flux/krea',
+      price: perMegapixel(FLUX, 25_000),
+      priceSource: `https://fal.ai/models/fal-ai/flux-1/krea/llms.txt ("Price: $0.025 per megapixels" for the same FLUX.1 Krea [dev]; fal's API reference for fal-ai/flux/krea: "per-megapixel pricing [...] 40 generations per $1.00 at standard sizes"; rounding to whole megapixels as on fal's FLUX.1 [dev] page), ${READ}`,
+      capabilities: capabilities('fal-ai/flux/krea', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-klein-9b', name: 'FLUX.2 [klein] 9B', aliases: ['flux-2-klein-9b'], releaseDate: '2026-01-15', curatedRank: 35 },
+    offer: {
+      upstreamModel: 'fal-ai/flux-2/klein/9b',
+      price: perMegapixel(FLUX, 6_000),
+      priceSource: `https://fal.ai/models/fal-ai/flux-2/klein/9b/llms.txt ("Price: $0.006 per megapixels"; rounding to whole megapixels as on fal's FLUX.1 [dev] page), ${READ}`,
+      capabilities: capabilities('fal-ai/flux-2/klein/9b', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'tencent/hunyuan-image-2.1', name: 'HunyuanImage 2.1', aliases: ['hunyuan-image-2.1'], releaseDate: '2025-09-08', curatedRank: 36 },
+    offer: {
+      upstreamModel: 'fal-ai/hunyuan-image/v2.1/text-to-image',
+      price: perMegapixel(FLUX, 100_000),
+      priceSource: falCopy(
+        'https://fal.ai/models/fal-ai/hunyuan-image/v2.1/text-to-image',
+        '"Price: $0.1 per megapixels"; rounding to whole megapixels as on fal\'s FLUX.1 [dev] page',
+        LLMS_COPY,
+      ),
+      capabilities: capabilities('fal-ai/hunyuan-image/v2.1/text-to-image', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'bytedance/seedream-3', name: 'Seedream 3.0', aliases: ['seedream-3'], releaseDate: '2025-04-15', curatedRank: 37 },
+    offer: {
+      upstreamModel: 'fal-ai/bytedance/seedream/v3/text-to-image',
+      price: { type: 'fixed', perImageMicros: 30_000 },
+      priceSource: `https://fal.ai/models/fal-ai/bytedance/seedream/v3/text-to-image/llms.txt ("Price: $0.03 per images"), ${READ}`,
+      capabilities: capabilities('fal-ai/bytedance/seedream/v3/text-to-image', list(SEEDREAM_3)),
+    },
+  },
+  {
+    model: { id: 'qwen/qwen-image-2512', name: 'Qwen-Image-2512', aliases: ['qwen-image-2512'], releaseDate: '2025-12-31', curatedRank: 38 },
+    offer: {
+      upstreamModel: 'fal-ai/qwen-image-2512',
+      price: perMegapixel(FLUX, 20_000),
+      priceSource: falCopy('https://fal.ai/models/fal-ai/qwen-image-2512', '"0.02 per megapixel (rounded up to the nearest megapixel)"', LLMS_COPY),
+      capabilities: capabilities('fal-ai/qwen-image-2512', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'tongyi/z-image-turbo', name: 'Z-Image Turbo', aliases: ['z-image-turbo'], releaseDate: '2025-11-27', curatedRank: 39 },
+    offer: {
+      upstreamModel: 'fal-ai/z-image/turbo',
+      // fal does not say how it rounds; whole megapixels of 1024x1024 (as its other per-megapixel pages) never under-reserve.
+      price: perMegapixel(FLUX, 5_000),
+      priceSource: `https://fal.ai/docs/model-api-reference/image-generation-api/z-image-turbo ("$0.005 per megapixel", "200 megapixels per $1.00 on fal"), ${READ}`,
+      capabilities: capabilities('fal-ai/z-image/turbo', list(FLUX)),
+    },
+  },
+  {
+    model: { id: 'recraft/recraft-v4', name: 'Recraft V4', aliases: ['recraft-v4'], releaseDate: '2026-02-17', curatedRank: 40 },
+    offer: {
+      upstreamModel: 'fal-ai/recraft/v4/text-to-image',
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: quotedBy('https://fal.ai/models/fal-ai/recraft/v4/text-to-image', '$0.04 per image', 'https://lumenfall.ai/models/recraft-ai/recraft-v4/llms.txt ("source: official", effective 2026-03-10)'),
+      // Recraft V4 takes prompts "up to 10,000 characters".
+      capabilities: capabilities('fal-ai/recraft/v4/text-to-image', list(RECRAFT_V4), { maxPromptLength: 10_000 }),
+    },
+  },
+  {
+    model: { id: 'recraft/recraft-v4-pro', name: 'Recraft V4 Pro', aliases: ['recraft-v4-pro'], releaseDate: '2026-02-17', curatedRank: 41 },
+    offer: {
+      upstreamModel: 'fal-ai/recraft/v4/pro/text-to-image',
+      price: { type: 'fixed', perImageMicros: 250_000 },
+      priceSource: falCopy('https://fal.ai/models/fal-ai/recraft/v4/pro/text-to-image', '"Price: $0.25 per images"', LLMS_COPY),
+      capabilities: capabilities('fal-ai/recraft/v4/pro/text-to-image', list(RECRAFT_V4_PRO), { maxPromptLength: 10_000, defaultSize: '2048x2048' }),
+    },
+  },
+  {
+    model: { id: 'recraft/recraft-v4.1', name: 'Recraft V4.1', aliases: ['recraft-v4.1'], releaseDate: '2026-05-14', curatedRank: 42 },
+    offer: {
+      upstreamModel: 'fal-ai/recraft/v4.1/text-to-image',
+      // fal's page says $0.04; an earlier copy of it said $0.035: the higher figure is charged.
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: `https://fal.ai/models/fal-ai/recraft/v4.1/text-to-image/llms.txt ("Price: $0.04 per images"; an earlier verbatim copy in a public GitHub repository reads $0.035), ${READ}`,
+      capabilities: capabilities('fal-ai/recraft/v4.1/text-to-image', list(RECRAFT_V4), { maxPromptLength: 10_000 }),
+    },
+  },
+  {
+    model: { id: 'reve/reve-image', name: 'Reve Image', aliases: ['reve-image', 'reve'], releaseDate: '2025-03-24', curatedRank: 43 },
+    offer: {
+      upstreamModel: 'fal-ai/reve/text-to-image',
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: quotedBy('https://fal.ai/models/fal-ai/reve/text-to-image', '$0.04 per image', 'https://lumenfall.ai/models/reve-ai/reve/llms.txt ("source: official", effective 2025-12-29)'),
+      capabilities: capabilities('fal-ai/reve/text-to-image', reveAspect),
+    },
+  },
+  {
+    model: { id: 'hidream/hidream-i1-fast', name: 'HiDream-I1 Fast', aliases: ['hidream-i1-fast'], releaseDate: '2025-04-07', curatedRank: 44 },
+    offer: {
+      upstreamModel: 'fal-ai/hidream-i1-fast',
+      price: perMegapixel(FLUX, 10_000),
+      priceSource: quotedBy(
+        'https://fal.ai/models/fal-ai/hidream-i1-fast',
+        '$0.01 per megapixel; rounding to whole megapixels as on fal\'s FLUX.1 [dev] page',
+        'https://lumenfall.ai/models/hidream-ai/hidream-i1-fast/llms.txt ("source: official", effective 2026-01-02)',
+      ),
+      capabilities: capabilities('fal-ai/hidream-i1-fast', list(FLUX)),
     },
   },
 ];

@@ -78,6 +78,33 @@ const hunyuan3 = {
   enable_prompt_expansion: boolean,
 };
 const hidream = { seed, negative_prompt: text(), num_inference_steps: integer(1, 50), guidance_scale: number(0, 20), enable_safety_checker: boolean };
+// FLUX.2 [dev] (fal-ai/flux-2/llms.txt): num_images 1-4, output_format jpeg/png/webp, sizes 512-2048 a side.
+const flux2Dev = {
+  seed, guidance_scale: number(0, 20), num_inference_steps: integer(4, 50), acceleration, enable_prompt_expansion: boolean, enable_safety_checker: boolean,
+};
+// FLUX.2 [flex] (fal-ai/flux-2-flex/llms.txt): one image per request, safety_tolerance "1".."5".
+const flux2Flex = {
+  seed, safety_tolerance: oneOf('1', '2', '3', '4', '5'), enable_safety_checker: boolean, guidance_scale: number(1.5, 10), num_inference_steps: integer(2, 50),
+};
+// FLUX.2 [klein] 9B (fal-ai/flux-2/klein/9b/llms.txt): a 4-step distilled model, 4 to 8 steps.
+const flux2Klein = { seed, num_inference_steps: integer(4, 8), enable_safety_checker: boolean };
+// HunyuanImage 2.1 (fal-ai/hunyuan-image/v2.1/text-to-image/llms.txt).
+const hunyuan21 = {
+  seed, negative_prompt: text(), num_inference_steps: integer(1, 50), guidance_scale: number(1, 20), use_reprompt: boolean, use_refiner: boolean,
+  enable_safety_checker: boolean,
+};
+// Seedream 3.0 (fal-ai/bytedance/seedream/v3/text-to-image/llms.txt): no output_format; sizes 512-2048 a side.
+const seedream3 = { seed, guidance_scale: number(1, 10), enable_safety_checker: boolean };
+// Qwen-Image-2512 (fal-ai/qwen-image-2512/llms.txt): as Qwen-Image without use_turbo, steps 1-50.
+const qwen2512 = {
+  seed, negative_prompt: text(), num_inference_steps: integer(1, 50), guidance_scale: number(0, 20), enable_safety_checker: boolean, acceleration,
+};
+// Z-Image Turbo (fal.ai/docs/model-api-reference/image-generation-api/z-image-turbo): 1-8 steps. enable_prompt_expansion
+// is not offered: it "adds $0.0025 per request", which the per-megapixel price here does not cover.
+const zImageTurbo = { seed, num_inference_steps: integer(1, 8), enable_safety_checker: boolean, acceleration };
+// Recraft V4 / V4 Pro / V4.1 (fal-ai/recraft/v4/pro/text-to-image/llms.txt, .../v4.1/text-to-image/llms.txt): no style field.
+const recraftV4 = { colors: list, background_color: object, enable_safety_checker: boolean };
+const REVE_RATIOS = ['16:9', '9:16', '3:2', '2:3', '4:3', '3:4', '1:1'];
 
 /** Keyed by the offer's upstreamModel, which is the text-to-image endpoint id. */
 export const FAMILIES: Record<string, Family> = {
@@ -201,6 +228,53 @@ export const FAMILIES: Record<string, Family> = {
   },
   'fal-ai/hunyuan-image/v3/text-to-image': {
     textToImage: { id: 'fal-ai/hunyuan-image/v3/text-to-image', size: 'image_size', maxImages: 4, outputFormat: true, extras: hunyuan3 },
+  },
+  // Text to image only below: the edit endpoints of these models (fal-ai/flux-2/edit, .../klein/9b/edit, ...) bill
+  // input megapixels too, or were not read.
+  'fal-ai/flux-2': {
+    textToImage: { id: 'fal-ai/flux-2', size: 'image_size', maxImages: 4, outputFormat: true, extras: flux2Dev },
+  },
+  'fal-ai/flux-2-flex': {
+    textToImage: { id: 'fal-ai/flux-2-flex', size: 'image_size', outputFormat: true, extras: flux2Flex },
+  },
+  'fal-ai/flux/krea': {
+    // FLUX.1 Krea [dev] (fal-ai/flux/krea/llms.txt): the FLUX.1 [dev] fields, steps 1-50.
+    textToImage: { id: 'fal-ai/flux/krea', size: 'image_size', maxImages: 4, outputFormat: true, extras: { ...fluxDev, num_inference_steps: integer(1, 50) } },
+  },
+  'fal-ai/flux-2/klein/9b': {
+    textToImage: { id: 'fal-ai/flux-2/klein/9b', size: 'image_size', maxImages: 4, outputFormat: true, extras: flux2Klein },
+  },
+  'fal-ai/hunyuan-image/v2.1/text-to-image': {
+    textToImage: { id: 'fal-ai/hunyuan-image/v2.1/text-to-image', size: 'image_size', maxImages: 4, outputFormat: true, extras: hunyuan21 },
+  },
+  'fal-ai/bytedance/seedream/v3/text-to-image': {
+    textToImage: { id: 'fal-ai/bytedance/seedream/v3/text-to-image', size: 'image_size', maxImages: 4, extras: seedream3 },
+  },
+  'fal-ai/qwen-image-2512': {
+    textToImage: { id: 'fal-ai/qwen-image-2512', size: 'image_size', maxImages: 4, outputFormat: true, extras: qwen2512 },
+  },
+  'fal-ai/z-image/turbo': {
+    textToImage: { id: 'fal-ai/z-image/turbo', size: 'image_size', maxImages: 4, outputFormat: true, extras: zImageTurbo },
+  },
+  'fal-ai/recraft/v4/text-to-image': {
+    textToImage: { id: 'fal-ai/recraft/v4/text-to-image', size: 'image_size', extras: recraftV4 },
+  },
+  'fal-ai/recraft/v4/pro/text-to-image': {
+    textToImage: { id: 'fal-ai/recraft/v4/pro/text-to-image', size: 'image_size', extras: recraftV4 },
+  },
+  'fal-ai/recraft/v4.1/text-to-image': {
+    textToImage: { id: 'fal-ai/recraft/v4.1/text-to-image', size: 'image_size', extras: recraftV4 },
+  },
+  'fal-ai/reve/text-to-image': {
+    // fal-ai/reve/text-to-image/llms.txt: prompt, aspect_ratio, num_images (1-4), output_format (png/jpeg/webp), sync_mode.
+    textToImage: { id: 'fal-ai/reve/text-to-image', size: 'aspect_ratio', maxImages: 4, outputFormat: true, extras: {} },
+    aspectRatios: REVE_RATIOS,
+  },
+  'fal-ai/hidream-i1-fast': {
+    // fal's schema for it was read only as listed by lumenfall.ai (prompt, image_size, num_images, num_inference_steps, seed,
+    // negative_prompt, enable_safety_checker, output_format, sync_mode, without ranges): only the fields that need no range are
+    // sent, one image per request (num_images is not sent) and no output_format.
+    textToImage: { id: 'fal-ai/hidream-i1-fast', size: 'image_size', extras: { seed, negative_prompt: text(), enable_safety_checker: boolean } },
   },
 };
 

@@ -101,4 +101,23 @@ export const models: ProviderModel[] = [
       capabilities: capabilities('google/gemini-2.5-flash-image', ['auto', '1024x1024', '1248x832', '832x1248', '1344x768', '768x1344', '1184x864', '864x1184']),
     },
   },
+  {
+    model: { id: 'black-forest-labs/flux-2-flex', name: 'FLUX.2 [flex]', aliases: ['flux-2-flex'], releaseDate: '2025-11-25', curatedRank: 33 },
+    offer: {
+      upstreamModel: 'black-forest-labs/flux.2-flex',
+      price: flux2Price(60_000, 60_000),
+      priceSource: `https://openrouter.ai/black-forest-labs/flux.2-flex/api ("We charge $0.06 for each megapixel on both input and output side"), ${READ}`,
+      capabilities: capabilities('black-forest-labs/flux.2-flex', ['auto', '1024x1024', '1536x1024', '1024x1536', '1920x1088', '1088x1920', '2048x2048']),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-klein-4b', name: 'FLUX.2 [klein] 4B', aliases: ['flux-2-klein-4b'], releaseDate: '2026-01-15', curatedRank: 45 },
+    offer: {
+      upstreamModel: 'black-forest-labs/flux.2-klein-4b',
+      // The largest output asked for is 2K (2048x2048, 4.19 MP): $0.014 + 3.19 x $0.001.
+      price: { type: 'reported', maxPerImageMicros: Math.ceil(14_000 + ((2048 * 2048) / 1_000_000 - 1) * 1_000) },
+      priceSource: `https://openrouter.ai/black-forest-labs/flux.2-klein-4b ("Pricing is based on the output image. The first generated megapixel is charged $0.014. Each subsequent megapixel is charged $0.001."), ${READ}`,
+      capabilities: capabilities('black-forest-labs/flux.2-klein-4b', ['auto', '1024x1024', '1536x1024', '1024x1536', '1920x1088', '1088x1920', '2048x2048']),
+    },
+  },
 ];

@@ -59,6 +59,9 @@ export const MODEL_SPECS: Record<string, ModelSpec> = {
   'bytedance-seed/seedream-4.5': spec({ aspectRatios: SEEDREAM_RATIOS, resolutions: ['2K', '4K'], maxInputImages: 14 }),
   'black-forest-labs/flux.2-pro': spec({ aspectRatios: FLUX_RATIOS, resolutions: ['1K', '2K'], maxInputImages: 8, extras: { seed: integer } }),
   'black-forest-labs/flux.2-max': spec({ aspectRatios: FLUX_RATIOS, resolutions: ['1K', '2K'], maxInputImages: 8, extras: { seed: integer } }),
+  'black-forest-labs/flux.2-flex': spec({ aspectRatios: FLUX_RATIOS, resolutions: ['1K', '2K'], maxInputImages: 8, extras: { seed: integer } }),
+  // FLUX.2 [klein] 4B: priced on the output image only; text to image here (its reference-image limit on OpenRouter is unstated).
+  'black-forest-labs/flux.2-klein-4b': spec({ aspectRatios: FLUX_RATIOS, resolutions: ['1K', '2K'], maxInputImages: 0, extras: { seed: integer } }),
 };
 
 /** A model the table does not know gets the most conservative spec: square, one default-size image, no inputs. */

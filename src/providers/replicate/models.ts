@@ -10,7 +10,9 @@ import { MODEL_INPUTS, sizeRule } from './params.js';
  * from where these were written, so each source names the page that quotes Replicate's price (or,
  * for luma/photon, the stored copy of Replicate's own page).
  *
- * Not added: black-forest-labs/flux-2-pro (billed per run plus per input and output megapixel, which
+ * Not added: black-forest-labs/flux-2-dev and flux-2-flex (billed per input and output megapixel in two tiers, which a
+ * fixed price cannot express), black-forest-labs/flux-krea-dev (quotes of its price disagree: $0.025 and $0.06),
+ * black-forest-labs/flux-2-pro (billed per run plus per input and output megapixel, which
  * a fixed price cannot express; BFL's own offer serves it), recraft-ai/recraft-v3-svg (SVG output:
  * rasterising it would sell recraft-v3 at twice the price), minimax/image-01 (no quote of Replicate's
  * price found that names its source).
@@ -219,6 +221,52 @@ export const models: ProviderModel[] = [
       price: { type: 'fixed', perImageMicros: 30_000 },
       priceSource: `https://replicate.com/luma/photon (stored copy of the model page: "$0.03 per output image"), read ${READ}`,
       capabilities: capabilities('luma/photon', '1024x1024', ['auto', '1024x1024']),
+    },
+  },
+  {
+    model: { id: 'luma/photon-flash', name: 'Luma Photon Flash', aliases: ['photon-flash'], releaseDate: '2024-12-03', curatedRank: 46 },
+    offer: {
+      upstreamModel: 'luma/photon-flash',
+      price: { type: 'fixed', perImageMicros: 10_000 },
+      priceSource: `https://replicate.com/luma/photon-flash (stored copy of the model page: "$0.01 per output image"), read ${READ}`,
+      capabilities: capabilities('luma/photon-flash', '1024x1024', ['auto', '1024x1024']),
+    },
+  },
+  {
+    model: { id: 'recraft/recraft-v4', name: 'Recraft V4', aliases: ['recraft-v4'], releaseDate: '2026-02-17', curatedRank: 40 },
+    offer: {
+      upstreamModel: 'recraft-ai/recraft-v4',
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: `https://replicate.com/blog/recraft-v4 (Replicate's launch post: "Recraft V4 [...] $0.04/image"), read ${READ}`,
+      capabilities: { ...capabilities('recraft-ai/recraft-v4', '1024x1024', ['auto', '1024x1024', '1536x768', '768x1536', '1344x768', '768x1344']), maxPromptLength: 10_000 },
+    },
+  },
+  {
+    model: { id: 'recraft/recraft-v4-pro', name: 'Recraft V4 Pro', aliases: ['recraft-v4-pro'], releaseDate: '2026-02-17', curatedRank: 41 },
+    offer: {
+      upstreamModel: 'recraft-ai/recraft-v4-pro',
+      price: { type: 'fixed', perImageMicros: 250_000 },
+      priceSource: `https://replicate.com/blog/recraft-v4 (Replicate's launch post: "Recraft V4 Pro [...] $0.25/image"), read ${READ}`,
+      capabilities: { ...capabilities('recraft-ai/recraft-v4-pro', '2048x2048', ['auto', '2048x2048', '3072x1536', '1536x3072', '2688x1536', '1536x2688']), maxPromptLength: 10_000 },
+    },
+  },
+  {
+    model: { id: 'reve/reve-image', name: 'Reve Image', aliases: ['reve-image', 'reve'], releaseDate: '2025-03-24', curatedRank: 43 },
+    offer: {
+      upstreamModel: 'reve/create',
+      price: { type: 'fixed', perImageMicros: 40_000 },
+      priceSource: quoted('https://replicate.com/reve/create', `${lumenfall('reve-ai/reve/llms.txt')} ("source: official", effective 2026-01-02)`),
+      capabilities: capabilities('reve/create', '1024x1024', ['auto', '1024x1024', '1536x1024', '1024x1536', '1920x1080', '1080x1920']),
+    },
+  },
+  {
+    // Ideogram 3.0 at its default speed (BALANCED): the same model fal serves with a rendering speed per quality.
+    model: { id: 'ideogram/ideogram-v3', name: 'Ideogram 3.0', aliases: ['ideogram-v3'], releaseDate: '2025-03-26', curatedRank: 27 },
+    offer: {
+      upstreamModel: 'ideogram-ai/ideogram-v3-balanced',
+      price: { type: 'fixed', perImageMicros: 60_000 },
+      priceSource: quoted('https://replicate.com/ideogram-ai/ideogram-v3-balanced', SYSTEMSCULPT),
+      capabilities: capabilities('ideogram-ai/ideogram-v3-balanced', '1024x1024', ['auto', '1024x1024']),
     },
   },
 ];

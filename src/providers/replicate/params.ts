@@ -95,6 +95,16 @@ const ideogramV3 = (): ModelInput => ({
   },
 });
 
+/** Luma Photon and Photon Flash. The reference images (image, style, character) steer rather than edit: text to image only. */
+const photon = (): ModelInput => ({
+  size: { kind: 'aspect', ratios: ['1:1', '3:4', '4:3', '9:16', '16:9', '9:21', '21:9'] },
+  extras: { seed: integer() },
+});
+
+// Recraft V4's sizes (Runware's and Scenario's copies of the model's options), V4 Pro's at 2K.
+const RECRAFT_V4_SIZES = ['1024x1024', '1536x768', '768x1536', '1280x832', '832x1280', '1216x896', '896x1216', '1152x896', '896x1152', '832x1344', '1280x896', '896x1280', '1344x768', '768x1344'];
+const RECRAFT_V4_PRO_SIZES = ['2048x2048', '3072x1536', '1536x3072', '2560x1664', '1664x2560', '2432x1792', '1792x2432', '2304x1792', '1792x2304', '1664x2688', '2560x1792', '1792x2560', '2688x1536', '1536x2688'];
+
 export const MODEL_INPUTS: Record<string, ModelInput> = {
   'black-forest-labs/flux-1.1-pro': {
     size: { kind: 'pixels', mode: { aspect_ratio: 'custom' }, min: 256, max: 1440, multipleOf: 32 },
@@ -195,11 +205,15 @@ export const MODEL_INPUTS: Record<string, ModelInput> = {
       image_size: oneOf('optimize_for_quality', 'optimize_for_speed'),
     },
   },
-  'luma/photon': {
-    // The reference images (image, style, character) steer rather than edit: text to image only.
-    size: { kind: 'aspect', ratios: ['1:1', '3:4', '4:3', '9:16', '16:9', '9:21', '21:9'] },
-    extras: { seed: integer() },
-  },
+  'luma/photon': photon(),
+  // Photon Flash: Photon's schema (replicate.com/luma/photon-flash/versions/4235af60/api).
+  'luma/photon-flash': photon(),
+  // Recraft V4 / V4 Pro: `size` from a list (an `aspect_ratio` would override it; not sent). No style field.
+  'recraft-ai/recraft-v4': { size: { kind: 'named', sizes: RECRAFT_V4_SIZES }, extras: {} },
+  'recraft-ai/recraft-v4-pro': { size: { kind: 'named', sizes: RECRAFT_V4_PRO_SIZES }, extras: {} },
+  // Reve's create endpoint: prompt and aspect_ratio.
+  'reve/create': { size: { kind: 'aspect', ratios: ['16:9', '9:16', '3:2', '2:3', '4:3', '3:4', '1:1'] }, extras: {} },
+  'ideogram-ai/ideogram-v3-balanced': ideogramV3(),
 };
 
 /** The sizes a model takes, as the router's size rule. */

@@ -37,6 +37,15 @@ const DIFFUSION_SIZES: SizeRule = { kind: 'range', min: 128, max: 2048, multiple
 const DIFFUSION_LISTED = ['auto', '1024x1024', '1152x896', '896x1152', '1344x768', '768x1344', '2048x2048'];
 const KONTEXT_SIZES = list('1568x672', '1392x752', '1184x880', '1248x832', '1024x1024', '832x1248', '880x1184', '752x1392', '672x1568');
 const IMAGEN_SIZES = list('1024x1024', '768x1408', '1408x768', '896x1280', '1280x896');
+// Recraft V4's 1K sizes and V4 Pro's 2K sizes ("The following dimension combinations are supported").
+const RECRAFT_V4_SIZES = list(
+  '1024x1024', '1536x768', '768x1536', '1280x832', '832x1280', '1216x896', '896x1216', '1152x896', '896x1152', '832x1344', '1280x896', '896x1280',
+  '1344x768', '768x1344',
+);
+const RECRAFT_V4_PRO_SIZES = list(
+  '2048x2048', '3072x1536', '1536x3072', '2560x1664', '1664x2560', '2432x1792', '1792x2432', '2304x1792', '1792x2304', '1664x2688', '2560x1792', '1792x2560',
+  '2688x1536', '1536x2688',
+);
 
 interface Entry {
   model: ModelInfo;
@@ -166,6 +175,30 @@ const ENTRIES: Entry[] = [
     maxImagesPerCall: 20,
     price: computeCeiling(0.009, 30, 2048),
     priceSource: `${quoted('hidream-i1-full', '"$0.009 at 1024x1024 · 30 steps"')}; ceiling scaled to 2048x2048 and 100 steps`,
+  },
+  {
+    model: { id: 'recraft/recraft-v4', name: 'Recraft V4', aliases: ['recraft-v4'], releaseDate: '2026-02-17', curatedRank: 40 },
+    air: 'recraft:v4@0',
+    // Text to image only: the reference images it takes guide style, and no price is stated for them.
+    spec: { extras: {} },
+    sizes: RECRAFT_V4_SIZES,
+    defaultSize: '1024x1024',
+    listedSizes: ['auto', '1024x1024', '1536x768', '768x1536', '1344x768', '768x1344'],
+    maxImagesPerCall: 1,
+    // The page prices 1024x1024; Recraft V4 is priced per image at every host that lists it.
+    price: perImage(0.04),
+    priceSource: quoted('recraft-v4', '1024x1024 $0.04'),
+  },
+  {
+    model: { id: 'recraft/recraft-v4-pro', name: 'Recraft V4 Pro', aliases: ['recraft-v4-pro'], releaseDate: '2026-02-17', curatedRank: 41 },
+    air: 'recraft:v4-pro@0',
+    spec: { extras: {} },
+    sizes: RECRAFT_V4_PRO_SIZES,
+    defaultSize: '2048x2048',
+    listedSizes: ['auto', '2048x2048', '3072x1536', '1536x3072', '2688x1536', '1536x2688'],
+    maxImagesPerCall: 1,
+    price: perImage(0.25),
+    priceSource: quoted('recraft-v4-pro', '2048 x 2048 $0.25'),
   },
   {
     model: { id: 'black-forest-labs/flux-dev', name: 'FLUX.1 [dev]', aliases: ['flux-dev'], releaseDate: '2024-08-01', curatedRank: 30 },

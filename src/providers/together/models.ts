@@ -13,6 +13,9 @@ import { MAX_N, MODEL_RULES, SIZE_RULE, STANDARD_SIZES } from './params.js';
  * it, so black-forest-labs/flux-schnell, flux-dev, flux-kontext-dev, flux-1-krea-dev,
  * google/imagen-4 and hidream/hidream-i1-full are not offered here.
  *
+ * FLUX.2 [dev] and [flex] are partner-hosted: Together answers 403 third_party_data_sharing_blocked unless the
+ * organization enables third-party data sharing (models.md above).
+ *
  * Prices: Together bills every one of these per megapixel of output (FLUX prices are "at the
  * default step count", see params.ts). together.ai/pricing could not be read from where these were
  * written; each source names the page that quotes Together's figure.
@@ -98,6 +101,42 @@ export const models: ProviderModel[] = [
       price: perMegapixel(1_900),
       priceSource: quoted('$0.0019 per megapixel', SERVERLESS),
       capabilities: capabilities('stabilityai/stable-diffusion-xl-base-1.0'),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-dev', name: 'FLUX.2 [dev]', aliases: ['flux-2-dev'], releaseDate: '2025-11-25', curatedRank: 32 },
+    offer: {
+      upstreamModel: 'black-forest-labs/FLUX.2-dev',
+      price: perMegapixel(15_400),
+      priceSource: quoted('$0.0154 per megapixel', PRICING),
+      capabilities: capabilities('black-forest-labs/FLUX.2-dev'),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-flex', name: 'FLUX.2 [flex]', aliases: ['flux-2-flex'], releaseDate: '2025-11-25', curatedRank: 33 },
+    offer: {
+      upstreamModel: 'black-forest-labs/FLUX.2-flex',
+      price: perMegapixel(30_000),
+      priceSource: quoted('$0.03 per megapixel', PRICING),
+      capabilities: capabilities('black-forest-labs/FLUX.2-flex'),
+    },
+  },
+  {
+    model: { id: 'black-forest-labs/flux-2-max', name: 'FLUX.2 [max]', aliases: ['flux-2-max'], releaseDate: '2025-12-01', curatedRank: 14 },
+    offer: {
+      upstreamModel: 'black-forest-labs/FLUX.2-max',
+      price: perMegapixel(70_000),
+      priceSource: quoted('$0.07 per megapixel', PRICING),
+      capabilities: capabilities('black-forest-labs/FLUX.2-max'),
+    },
+  },
+  {
+    model: { id: 'bytedance/seedream-3', name: 'Seedream 3.0', aliases: ['seedream-3'], releaseDate: '2025-04-15', curatedRank: 37 },
+    offer: {
+      upstreamModel: 'ByteDance-Seed/Seedream-3.0',
+      price: perMegapixel(18_000),
+      priceSource: quoted('$0.018 per megapixel', SERVERLESS),
+      capabilities: capabilities('ByteDance-Seed/Seedream-3.0'),
     },
   },
 ];

@@ -54,6 +54,12 @@ export const MODEL_RULES: Record<string, ModelRules> = {
   'black-forest-labs/FLUX.1-kontext-pro': kontext,
   'black-forest-labs/FLUX.1-kontext-max': kontext,
   'ByteDance-Seed/Seedream-4.0': { imageInput: false, outputFormat: false, extras: { seed } },
+  'ByteDance-Seed/Seedream-3.0': { imageInput: false, outputFormat: false, extras: { seed } },
+  // FLUX.2: text to image only here (image_url and reference_images inputs are billed as input megapixels by BFL's
+  // pricing, which the per-megapixel price here does not follow). No steps: more than the default would cost more.
+  'black-forest-labs/FLUX.2-dev': { imageInput: false, outputFormat: true, extras: { seed } },
+  'black-forest-labs/FLUX.2-flex': { imageInput: false, outputFormat: true, extras: { seed } },
+  'black-forest-labs/FLUX.2-max': { imageInput: false, outputFormat: true, extras: { seed } },
   'Qwen/Qwen-Image': { imageInput: false, outputFormat: false, extras: { seed, negative_prompt: text } },
   'stabilityai/stable-diffusion-xl-base-1.0': { imageInput: false, outputFormat: false, extras: { seed, negative_prompt: text } },
 };
