@@ -166,16 +166,3 @@ export async function toGeneratedImage(bytes: Buffer, revisedPrompt?: string): P
     throw new UpstreamError('bad_response', 'the provider returned bytes that are not an image');
   }
 }
-
-/** The nearest of `ratios` ("16:9") to a pixel size, by log aspect ratio. */
-export function nearestAspectRatio(size: { width: number; height: number }, ratios: string[]): string {
-  const target = Math.log(size.width / size.height);
-  let best = ratios[0]!;
-  let bestDistance = Infinity;
-  for (const ratio of ratios) {
-    const [w, h] = ratio.split(':').map(Number);
-    const distance = Math.abs(Math.log(w! / h!) - target);
-    if (distance < bestDistance) [best, bestDistance] = [ratio, distance];
-  }
-  return best;
-}

@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { invalidRequest } from '../../api/errors.js';
 import { formatSize, type InputImage, type Size } from '../../api/imageRequest.js';
 import type { SizeRule } from '../../catalog/types.js';
-import { nearestAspectRatio } from '../http.js';
+import { nearestAspectRatio } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 
 /**

@@ -1,7 +1,7 @@
 import { formatSize, type Size } from '../../api/imageRequest.js';
 import type { SizeRule } from '../../catalog/types.js';
 import { UpstreamError } from '../errors.js';
-import { nearestAspectRatio } from '../http.js';
+import { nearestAspectRatio } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 import { fitExtras, integer, number, text, type ExtraRule } from '../together/extras.js';
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { formatSize, type InputImage, type Size } from '../../api/imageRequest.js';
 import { UpstreamError } from '../errors.js';
-import { nearestAspectRatio } from '../http.js';
+import { nearestAspectRatio } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 import { boolean, fitExtra, integer, list, number, object, oneOf, text, type ExtraRule } from './extras.js';
 

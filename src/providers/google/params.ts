@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { formatSize, type InputImage, type Size } from '../../api/imageRequest.js';
-import { nearestAspectRatio } from '../http.js';
+import { closeRatio, nearestAspectRatio, nearestTier } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 
 /**
@@ -116,24 +116,14 @@ function fitSize(call: ProviderCall, spec: UpstreamSpec): { aspectRatio?: string
     fitted.aspectRatio = nearestAspectRatio(call.size, spec.aspectRatios);
     if (!closeRatio(call.size, fitted.aspectRatio)) call.warn(`size ${size} mapped to aspectRatio ${fitted.aspectRatio}`);
   }
-  const wanted = nearestTier(call.size, ['1K', '2K', '4K']);
-  const tier = nearestTier(call.size, spec.imageSizes);
+  const wanted = nearestTier(call.size, ['1K', '2K', '4K'], TIER_PIXELS);
+  const tier = nearestTier(call.size, spec.imageSizes, TIER_PIXELS);
   if (tier !== wanted) call.warn(`size ${size} mapped to the ${tier} resolution, the nearest ${call.upstreamModel} makes`);
   if (spec.imageSizes.length > 1) fitted.imageSize = tier;
   return fitted;
 }
 
-/** Within 3%: Google's own "16:9" output is 1344x768, which is not worth a warning. */
-function closeRatio({ width, height }: Size, ratio: string): boolean {
-  const [w, h] = ratio.split(':').map(Number);
-  return Math.abs(Math.log(width / height / (w! / h!))) < 0.03;
-}
 
-/** Nearest by pixel count (log scale): 1536x1024 is a 1K image, 2048x2048 a 2K one. */
-function nearestTier(size: Size, tiers: Tier[]): Tier {
-  const distance = (tier: Tier) => Math.abs(Math.log((size.width * size.height) / TIER_PIXELS[tier]));
-  return tiers.reduce((best, tier) => (distance(tier) < distance(best) ? tier : best));
-}
 
 function mapExtras(call: ProviderCall, spec: UpstreamSpec): Record<string, unknown> {
   const mapped: Record<string, unknown> = {};

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { formatSize, type InputImage, type Size } from '../../api/imageRequest.js';
 import { UpstreamError } from '../errors.js';
-import { nearestAspectRatio } from '../http.js';
+import { closeRatio, nearestAspectRatio, nearestTier } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 
 /**
@@ -104,23 +104,13 @@ function fitSize(call: ProviderCall, s: ModelSpec): { aspect_ratio?: string; res
     fitted.aspect_ratio = nearestAspectRatio(call.size, s.aspectRatios);
     if (!closeRatio(call.size, fitted.aspect_ratio)) call.warn(`size ${size} mapped to aspect_ratio ${fitted.aspect_ratio}`);
   }
-  const tier = nearestTier(call.size, s.resolutions);
-  if (tier !== nearestTier(call.size, ['1K', '2K', '4K'])) call.warn(`size ${size} mapped to the ${tier} resolution, the nearest ${call.upstreamModel} makes`);
+  const tier = nearestTier(call.size, s.resolutions, TIER_PIXELS);
+  if (tier !== nearestTier(call.size, ['1K', '2K', '4K'], TIER_PIXELS)) call.warn(`size ${size} mapped to the ${tier} resolution, the nearest ${call.upstreamModel} makes`);
   if (s.resolutions.length > 1) fitted.resolution = tier;
   return fitted;
 }
 
-/** Within 3%: a ratio's own pixel size rounds a little. */
-function closeRatio({ width, height }: Size, ratio: string): boolean {
-  const [w, h] = ratio.split(':').map(Number);
-  return Math.abs(Math.log(width / height / (w! / h!))) < 0.03;
-}
 
-/** Nearest by pixel count (log scale). */
-function nearestTier(size: Size, tiers: Tier[]): Tier {
-  const distance = (tier: Tier) => Math.abs(Math.log((size.width * size.height) / TIER_PIXELS[tier]));
-  return tiers.reduce((best, tier) => (distance(tier) < distance(best) ? tier : best));
-}
 
 function mapExtras(call: ProviderCall, s: ModelSpec): Record<string, unknown> {
   const mapped: Record<string, unknown> = {};

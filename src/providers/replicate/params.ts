@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import { formatSize, type InputImage, type OutputFormat, type Size } from '../../api/imageRequest.js';
-import { nearestAspectRatio } from '../http.js';
+import { nearestAspectRatio } from '../sizing.js';
 import type { SizeRule } from '../../catalog/types.js';
 import type { ProviderCall } from '../types.js';
 

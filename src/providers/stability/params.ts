@@ -1,6 +1,6 @@
 import { invalidRequest } from '../../api/errors.js';
 import { formatSize, type Size } from '../../api/imageRequest.js';
-import { nearestAspectRatio } from '../http.js';
+import { nearestAspectRatio } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 import { serviceOf, type Service } from './api.js';
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { formatSize, type InputImage, type Quality, type Size } from '../../api/imageRequest.js';
 import { UpstreamError } from '../errors.js';
-import { nearestAspectRatio } from '../http.js';
+import { closeRatio, nearestAspectRatio, nearestTier } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
 import type { Endpoint } from './api.js';
 
@@ -89,7 +89,7 @@ function fitQuality(call: ProviderCall, spec: ModelSpec): string | undefined {
  */
 function fitSize(call: ProviderCall, spec: ModelSpec): { aspect_ratio?: string; resolution: Tier } {
   const size = formatSize(call.size);
-  const fitted: { aspect_ratio?: string; resolution: Tier } = { resolution: nearestTier(call.size, spec.resolutions) };
+  const fitted: { aspect_ratio?: string; resolution: Tier } = { resolution: nearestTier(call.size, spec.resolutions, TIER_PIXELS) };
   if (call.request.size !== 'auto') {
     if (call.request.images.length === 1) {
       call.warn(`${call.upstreamModel} keeps the input image's aspect ratio when editing one image; size ${size} sets only the resolution`);
@@ -98,23 +98,13 @@ function fitSize(call: ProviderCall, spec: ModelSpec): { aspect_ratio?: string; 
       if (!closeRatio(call.size, fitted.aspect_ratio)) call.warn(`size ${size} mapped to aspect_ratio ${fitted.aspect_ratio}`);
     }
   }
-  if (fitted.resolution !== nearestTier(call.size, ['1k', '1.5k', '2k'])) {
+  if (fitted.resolution !== nearestTier(call.size, ['1k', '1.5k', '2k'], TIER_PIXELS)) {
     call.warn(`size ${size} mapped to the ${fitted.resolution} resolution, the nearest ${call.upstreamModel} makes`);
   }
   return fitted;
 }
 
-/** Within 3%: a ratio's own pixel size rounds a little. */
-function closeRatio({ width, height }: Size, ratio: string): boolean {
-  const [w, h] = ratio.split(':').map(Number);
-  return Math.abs(Math.log(width / height / (w! / h!))) < 0.03;
-}
 
-/** Nearest by pixel count (log scale). */
-function nearestTier(size: Size, tiers: Tier[]): Tier {
-  const distance = (tier: Tier) => Math.abs(Math.log((size.width * size.height) / TIER_PIXELS[tier]));
-  return tiers.reduce((best, tier) => (distance(tier) < distance(best) ? tier : best));
-}
 
 // xAI reads jpg, png and webp input images; anything else goes as PNG.
 const PASS_THROUGH = new Set(['png', 'jpeg', 'webp']);
