@@ -188,7 +188,7 @@ describe('deepinfra adapter', () => {
     });
     expect(call.warnings).toEqual([
       'size 1000x700 is not available for stabilityai/sd3.5; using aspect ratio 3:2',
-      "'guidance_scale' 25 is not allowed: a number from 0 to 20; using 20 (stabilityai/sd3.5)",
+      "'guidance_scale' 25 is outside what this model allows (a number from 0 to 20); using 20 (stabilityai/sd3.5)",
       "'lora' is not a parameter of stabilityai/sd3.5; not sent",
     ]);
     expect(result.usage).toEqual({ costMicros: 60_000 });
@@ -199,7 +199,7 @@ describe('deepinfra adapter', () => {
     await provider().generate(schnell);
     expect(lastRequest().json.num_inference_steps).toBe(4);
     expect(schnell.warnings).toEqual([
-      "'num_inference_steps' 8 is not allowed: an integer from 1 to 4 (DeepInfra charges per step; 4 is what the price ceiling covers); using 4 (black-forest-labs/FLUX-1-schnell)",
+      "'num_inference_steps' 8 is outside what this model allows (an integer from 1 to 4: DeepInfra charges per step; 4 is what the price ceiling covers); using 4 (black-forest-labs/FLUX-1-schnell)",
     ]);
 
     // The router fits the size to the offer's rule before the adapter sees it.

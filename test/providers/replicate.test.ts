@@ -198,7 +198,7 @@ describe('replicate adapter', () => {
         output_format: 'png', safety_tolerance: 2,
       },
     });
-    expect(call.warnings).toEqual(["'safety_tolerance' 5 is not allowed for this model (an integer from 0 to 2); using 2"]);
+    expect(call.warnings).toEqual(["'safety_tolerance' 5 is outside what this model allows (an integer from 0 to 2); using 2"]);
     expect(result.images).toHaveLength(1);
   });
 
@@ -216,9 +216,9 @@ describe('replicate adapter', () => {
     });
     expect(call.warnings).toEqual([
       'size 1000x700 is not available for this model; using aspect ratio 3:2',
-      "'guidance' 12 is not allowed for this model (a number from 0 to 10); using 10",
+      "'guidance' 12 is outside what this model allows (a number from 0 to 10); using 10",
       "'go_fast' must be true or false; not sent",
-      "'num_inference_steps' 28.4 is not allowed for this model (an integer from 1 to 50); using 28",
+      "'num_inference_steps' 28.4 is outside what this model allows (an integer from 1 to 50); using 28",
       "'lora' is not a parameter of this model; not sent",
     ]);
   });

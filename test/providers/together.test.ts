@@ -154,7 +154,7 @@ describe('together adapter', () => {
       response_format: 'base64', output_format: 'png', image_url: `data:image/png;base64,${png.toString('base64')}`, steps: 28,
     });
     expect(call.warnings).toEqual([
-      "'steps' 40 is not allowed: an integer from 1 to 28 (more steps than the default 28 cost more than the listed price); using 28 (black-forest-labs/FLUX.1-kontext-pro)",
+      "'steps' 40 is outside what this model allows (an integer from 1 to 28: more steps than the default 28 cost more than the listed price); using 28 (black-forest-labs/FLUX.1-kontext-pro)",
     ]);
     expect(result.images.map((image) => image.format)).toEqual(['png']);
     expect(result.images[0]!.bytes).toEqual(served[0]);

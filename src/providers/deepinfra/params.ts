@@ -3,7 +3,7 @@ import type { SizeRule } from '../../catalog/types.js';
 import { UpstreamError } from '../errors.js';
 import { nearestAspectRatio } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
-import { fitExtras, integer, number, text, type ExtraRule } from '../together/extras.js';
+import { fitExtras, integer, number, text, type ExtraRule } from '../extras.js';
 
 /**
  * Which DeepInfra API each model is called through, and how a call becomes its JSON body. Field
@@ -64,7 +64,7 @@ export const MODEL_SPECS: Record<string, ModelSpec> = {
   // num_inference_steps (1-50, default 35), aspect_ratio, guidance_scale (0-20), seed.
   'stabilityai/sd3.5': {
     endpoint: 'inference', size: { kind: 'aspect', ratios: SD35_RATIOS }, sizeRule: { kind: 'aspect', ratios: SD35_RATIOS }, maxN: 4,
-    extras: { seed, negative_prompt: text, num_inference_steps: integer(1, 50), guidance_scale: number(0, 20) },
+    extras: { seed, negative_prompt: text(), num_inference_steps: integer(1, 50), guidance_scale: number(0, 20) },
   },
 };
 

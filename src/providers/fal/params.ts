@@ -3,7 +3,7 @@ import { formatSize, type InputImage, type Size } from '../../api/imageRequest.j
 import { UpstreamError } from '../errors.js';
 import { nearestAspectRatio } from '../sizing.js';
 import type { ProviderCall } from '../types.js';
-import { boolean, fitExtra, integer, list, number, object, oneOf, text, type ExtraRule } from './extras.js';
+import { boolean, fitExtra, integer, list, number, object, oneOf, text, type ExtraRule } from '../extras.js';
 
 /**
  * How each fal model family's input JSON is built from a call, as data. Field names, ranges and

@@ -1,5 +1,6 @@
 import sharp from 'sharp';
 import { formatSize, type InputImage, type OutputFormat, type Size } from '../../api/imageRequest.js';
+import { boolean, fitExtra, integer, number, oneOf, type ExtraRule } from '../extras.js';
 import { nearestAspectRatio } from '../sizing.js';
 import type { SizeRule } from '../../catalog/types.js';
 import type { ProviderCall } from '../types.js';
@@ -9,13 +10,6 @@ import type { ProviderCall } from '../types.js';
  * are the models' published input schemas (replicate.com/{owner}/{name}/api). Whatever a model
  * cannot honour is mapped to the nearest value it accepts, or left out, and always reported.
  */
-
-/** How a provider extra (`request.extras`) is checked before it is sent. */
-export type ExtraRule =
-  | { type: 'integer' | 'number'; min?: number; max?: number }
-  | { type: 'boolean' }
-  | { type: 'string' }
-  | { type: 'enum'; values: string[] };
 
 type SizeInput =
   /** width/height within a range, alongside the fields that switch the model to custom sizes. */
@@ -52,10 +46,6 @@ export interface ModelInput {
   extrasWithImages?: Record<string, ExtraRule>;
 }
 
-const integer = (min?: number, max?: number): ExtraRule => ({ type: 'integer', min, max });
-const number = (min?: number, max?: number): ExtraRule => ({ type: 'number', min, max });
-const boolean: ExtraRule = { type: 'boolean' };
-const oneOf = (...values: string[]): ExtraRule => ({ type: 'enum', values });
 
 const FLUX_RATIOS = ['1:1', '16:9', '21:9', '3:2', '2:3', '4:5', '5:4', '3:4', '4:3', '9:16', '9:21'];
 // "Must be jpeg, png, gif, or webp" (flux-kontext-pro); the other schemas do not say, so the same set is assumed.
@@ -297,47 +287,6 @@ function outputFormat(call: ProviderCall, spec: ModelInput): string | undefined 
   const wanted: Record<OutputFormat, 'webp' | 'jpg' | 'png'> = { webp: 'webp', jpeg: 'jpg', png: 'png' };
   const format = call.request.outputCompression === undefined ? wanted[call.request.outputFormat] : 'png';
   return spec.outputFormats.includes(format) ? format : 'png';
-}
-
-/** The value to send for an extra: as given, moved to the nearest allowed value, or undefined (not sent). */
-function fitExtra(name: string, value: unknown, rule: ExtraRule, warn: (message: string) => void): unknown {
-  switch (rule.type) {
-    case 'integer':
-    case 'number': {
-      // Multipart sends every field as a string.
-      const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
-      if (!Number.isFinite(n)) {
-        warn(`'${name}' must be a number; not sent`);
-        return undefined;
-      }
-      let fitted = rule.type === 'integer' ? Math.round(n) : n;
-      if (rule.min !== undefined) fitted = Math.max(rule.min, fitted);
-      if (rule.max !== undefined) fitted = Math.min(rule.max, fitted);
-      if (fitted !== n) warn(`'${name}' ${n} is not allowed for this model (${describeRange(rule)}); using ${fitted}`);
-      return fitted;
-    }
-    case 'boolean':
-      if (value === true || value === 'true') return true;
-      if (value === false || value === 'false') return false;
-      warn(`'${name}' must be true or false; not sent`);
-      return undefined;
-    case 'string':
-      if (typeof value === 'string') return value;
-      warn(`'${name}' must be a string; not sent`);
-      return undefined;
-    case 'enum':
-      if (typeof value === 'string' && rule.values.includes(value)) return value;
-      warn(`'${name}' must be one of ${rule.values.join(', ')}; not sent`);
-      return undefined;
-  }
-}
-
-function describeRange(rule: { type: 'integer' | 'number'; min?: number; max?: number }): string {
-  const kind = rule.type === 'integer' ? 'an integer' : 'a number';
-  if (rule.min !== undefined && rule.max !== undefined) return `${kind} from ${rule.min} to ${rule.max}`;
-  if (rule.min !== undefined) return `${kind} from ${rule.min}`;
-  if (rule.max !== undefined) return `${kind} up to ${rule.max}`;
-  return kind;
 }
 
 const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', gif: 'image/gif', webp: 'image/webp' };

@@ -3,7 +3,7 @@ import type { InputImage, OutputFormat } from '../../api/imageRequest.js';
 import type { SizeRule } from '../../catalog/types.js';
 import { UpstreamError } from '../errors.js';
 import type { ProviderCall } from '../types.js';
-import { integer, fitExtras, text, type ExtraRule } from './extras.js';
+import { integer, fitExtras, text, type ExtraRule } from '../extras.js';
 
 /**
  * What each Together image model takes, and how a call becomes the JSON body of
@@ -49,19 +49,19 @@ const kontext: ModelRules = { imageInput: true, outputFormat: true, extras: { se
 
 export const MODEL_RULES: Record<string, ModelRules> = {
   // Feature matrix: FLUX1.1 [pro] takes negative_prompt; it has no default step count ("-").
-  'black-forest-labs/FLUX.1.1-pro': { imageInput: false, outputFormat: true, extras: { seed, negative_prompt: text } },
+  'black-forest-labs/FLUX.1.1-pro': { imageInput: false, outputFormat: true, extras: { seed, negative_prompt: text() } },
   // Kontext: image_url yes, negative_prompt no.
   'black-forest-labs/FLUX.1-kontext-pro': kontext,
   'black-forest-labs/FLUX.1-kontext-max': kontext,
   'ByteDance-Seed/Seedream-4.0': { imageInput: false, outputFormat: false, extras: { seed } },
   'ByteDance-Seed/Seedream-3.0': { imageInput: false, outputFormat: false, extras: { seed } },
-  // FLUX.2: text to image only here (image_url and reference_images inputs are billed as input megapixels by BFL's
+  // FLUX.2: text() to image only here (image_url and reference_images inputs are billed as input megapixels by BFL's
   // pricing, which the per-megapixel price here does not follow). No steps: more than the default would cost more.
   'black-forest-labs/FLUX.2-dev': { imageInput: false, outputFormat: true, extras: { seed } },
   'black-forest-labs/FLUX.2-flex': { imageInput: false, outputFormat: true, extras: { seed } },
   'black-forest-labs/FLUX.2-max': { imageInput: false, outputFormat: true, extras: { seed } },
-  'Qwen/Qwen-Image': { imageInput: false, outputFormat: false, extras: { seed, negative_prompt: text } },
-  'stabilityai/stable-diffusion-xl-base-1.0': { imageInput: false, outputFormat: false, extras: { seed, negative_prompt: text } },
+  'Qwen/Qwen-Image': { imageInput: false, outputFormat: false, extras: { seed, negative_prompt: text() } },
+  'stabilityai/stable-diffusion-xl-base-1.0': { imageInput: false, outputFormat: false, extras: { seed, negative_prompt: text() } },
 };
 
 export function rulesFor(upstreamModel: string): ModelRules {

@@ -1,11 +1,15 @@
+import type { ProviderCall } from './types.js';
+
 /**
- * How a provider extra (`request.extras`: seed, negative_prompt, ...) is checked before it goes into
- * a fal input. Multipart sends every field as a string, so numbers, booleans and JSON are parsed.
- * A value outside the documented range is moved to the nearest allowed one and reported; a value of
- * the wrong kind is reported and not sent.
+ * How a provider extra (`request.extras`: seed, negative_prompt, steps...) is checked against what
+ * an upstream model documents before it is sent. Multipart sends every field as a string, so
+ * numbers, booleans and JSON are parsed. A value outside the documented range is moved to the
+ * nearest allowed one and reported; a value of the wrong kind is reported and not sent: nothing is
+ * dropped quietly.
  */
 export type ExtraRule =
-  | { type: 'integer' | 'number'; min?: number; max?: number }
+  /** `why` explains a bound that is ours rather than the upstream's (a price that holds only up to it). */
+  | { type: 'integer' | 'number'; min?: number; max?: number; why?: string }
   | { type: 'boolean' }
   /** `refused`: values that would change the price (Recraft's vector styles cost double); never sent. */
   | { type: 'string'; maxLength?: number; refused?: { prefix: string; reason: string } }
@@ -14,7 +18,7 @@ export type ExtraRule =
   /** Arrays and objects (colors, color_palette, style_codes), passed as given. */
   | { type: 'json'; shape: 'array' | 'object' };
 
-export const integer = (min?: number, max?: number): ExtraRule => ({ type: 'integer', min, max });
+export const integer = (min?: number, max?: number, why?: string): ExtraRule => ({ type: 'integer', min, max, why });
 export const number = (min?: number, max?: number): ExtraRule => ({ type: 'number', min, max });
 export const boolean: ExtraRule = { type: 'boolean' };
 export const text = (maxLength?: number, refused?: { prefix: string; reason: string }): ExtraRule => ({ type: 'string', maxLength, refused });
@@ -34,7 +38,7 @@ export function fitExtra(name: string, value: unknown, rule: ExtraRule, warn: Wa
       let fitted = rule.type === 'integer' ? Math.round(n) : n;
       if (rule.min !== undefined) fitted = Math.max(rule.min, fitted);
       if (rule.max !== undefined) fitted = Math.min(rule.max, fitted);
-      if (fitted !== n) warn(`'${name}' ${n} is outside what this model allows (${range(rule)}); using ${fitted}`);
+      if (fitted !== n) warn(`'${name}' ${n} is outside what this model allows (${range(rule)}${rule.why ? `: ${rule.why}` : ''}); using ${fitted}`);
       return fitted;
     }
     case 'boolean':
@@ -81,4 +85,19 @@ function range(rule: { type: 'integer' | 'number'; min?: number; max?: number })
   if (rule.min !== undefined) return `${kind} from ${rule.min}`;
   if (rule.max !== undefined) return `${kind} up to ${rule.max}`;
   return kind;
+}
+
+/** The extras to send for a call: each one the model takes, fitted to its rule; the rest reported. */
+export function fitExtras(call: ProviderCall, rules: Record<string, ExtraRule>): Record<string, unknown> {
+  const sent: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(call.request.extras)) {
+    const rule = rules[name];
+    if (!rule) {
+      call.warn(`'${name}' is not a parameter of ${call.upstreamModel}; not sent`);
+      continue;
+    }
+    const fitted = fitExtra(name, value, rule, (message) => call.warn(`${message} (${call.upstreamModel})`));
+    if (fitted !== undefined) sent[name] = fitted;
+  }
+  return sent;
 }
