@@ -4,7 +4,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actualCost, estimateMaxCost } from '../../src/billing/pricing.js';
-import type { PriceRule } from '../../src/catalog/types.js';
 import { deepinfraModule } from '../../src/providers/deepinfra/index.js';
 import { MODEL_SPECS } from '../../src/providers/deepinfra/params.js';
 import { UpstreamError } from '../../src/providers/errors.js';
@@ -12,6 +11,7 @@ import { fitSize } from '../../src/routing/fit.js';
 import { sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { priceAmounts } from '../helpers/prices.js';
 
 /**
  * DeepInfra against a fake on 127.0.0.1 that enforces what each model's page documents
@@ -322,17 +322,3 @@ describe('deepinfra adapter', () => {
   }, 150_000);
 });
 
-function priceAmounts(rule: PriceRule): number[] {
-  switch (rule.type) {
-    case 'free':
-      return [];
-    case 'fixed':
-      return [rule.perImageMicros];
-    case 'table':
-      return rule.rows.map((r) => r.perImageMicros);
-    case 'per_megapixel':
-      return [rule.perMegapixelMicros, rule.perInputMegapixelMicros ?? 0];
-    case 'reported':
-      return [rule.maxPerImageMicros, ...Object.values(rule.tokens ?? {})];
-  }
-}

@@ -4,13 +4,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actualCost } from '../../src/billing/pricing.js';
-import type { PriceRule } from '../../src/catalog/types.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 import { openaiModule } from '../../src/providers/openai/index.js';
 import { MODEL_RULES, rulesFor } from '../../src/providers/openai/params.js';
 import { parseMultipart, sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { rectMask, solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { priceAmounts } from '../helpers/prices.js';
 
 /**
  * The OpenAI adapter against a fake Image API that enforces the documented contract
@@ -594,17 +594,3 @@ describe('openai adapter', () => {
   }, 150_000);
 });
 
-function priceAmounts(rule: PriceRule): number[] {
-  switch (rule.type) {
-    case 'free':
-      return [];
-    case 'fixed':
-      return [rule.perImageMicros];
-    case 'table':
-      return rule.rows.map((r) => r.perImageMicros);
-    case 'per_megapixel':
-      return [rule.perMegapixelMicros, rule.perInputMegapixelMicros ?? 0];
-    case 'reported':
-      return [rule.maxPerImageMicros, ...Object.values(rule.tokens ?? {})];
-  }
-}

@@ -4,13 +4,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actualCost, estimateMaxCost } from '../../src/billing/pricing.js';
-import type { PriceRule } from '../../src/catalog/types.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 import { openrouterModule } from '../../src/providers/openrouter/index.js';
 import { imageRequestBody, MODEL_SPECS, specFor } from '../../src/providers/openrouter/params.js';
 import { sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { pixelAt, solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { priceAmounts } from '../helpers/prices.js';
 
 /**
  * The OpenRouter adapter against a fake Image API (POST /api/v1/images) that enforces the documented
@@ -365,17 +365,3 @@ describe('openrouter: live', () => {
   });
 });
 
-function priceAmounts(rule: PriceRule): number[] {
-  switch (rule.type) {
-    case 'free':
-      return [];
-    case 'fixed':
-      return [rule.perImageMicros];
-    case 'table':
-      return rule.rows.map((r) => r.perImageMicros);
-    case 'per_megapixel':
-      return [rule.perMegapixelMicros, rule.perInputMegapixelMicros ?? 0];
-    case 'reported':
-      return [rule.maxPerImageMicros, ...Object.values(rule.tokens ?? {})];
-  }
-}

@@ -4,13 +4,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actualCost, estimateMaxCost } from '../../src/billing/pricing.js';
-import type { PriceRule } from '../../src/catalog/types.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 import { togetherModule } from '../../src/providers/together/index.js';
 import { MODEL_RULES, STANDARD_SIZES } from '../../src/providers/together/params.js';
 import { sendBytes, sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { priceAmounts } from '../helpers/prices.js';
 
 /**
  * Together AI's image API against a fake on 127.0.0.1 that enforces the documented contract
@@ -309,17 +309,3 @@ describe('together adapter', () => {
   }, 150_000);
 });
 
-function priceAmounts(rule: PriceRule): number[] {
-  switch (rule.type) {
-    case 'free':
-      return [];
-    case 'fixed':
-      return [rule.perImageMicros];
-    case 'table':
-      return rule.rows.map((r) => r.perImageMicros);
-    case 'per_megapixel':
-      return [rule.perMegapixelMicros, rule.perInputMegapixelMicros ?? 0];
-    case 'reported':
-      return [rule.maxPerImageMicros, ...Object.values(rule.tokens ?? {})];
-  }
-}

@@ -4,13 +4,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { actualCost, estimateMaxCost } from '../../src/billing/pricing.js';
-import type { PriceRule } from '../../src/catalog/types.js';
 import { UpstreamError } from '../../src/providers/errors.js';
 import { xaiModule } from '../../src/providers/xai/index.js';
 import { MODEL_SPECS, specFor, xaiRequest } from '../../src/providers/xai/params.js';
 import { sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { solidImage } from '../helpers/images.js';
 import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { priceAmounts } from '../helpers/prices.js';
 
 /**
  * The xAI adapter against a fake image API that enforces the documented contract
@@ -342,17 +342,3 @@ describe('xai: live', () => {
   });
 });
 
-function priceAmounts(rule: PriceRule): number[] {
-  switch (rule.type) {
-    case 'free':
-      return [];
-    case 'fixed':
-      return [rule.perImageMicros];
-    case 'table':
-      return rule.rows.map((r) => r.perImageMicros);
-    case 'per_megapixel':
-      return [rule.perMegapixelMicros, rule.perInputMegapixelMicros ?? 0];
-    case 'reported':
-      return [rule.maxPerImageMicros, ...Object.values(rule.tokens ?? {})];
-  }
-}
