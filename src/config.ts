@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { QUALITIES } from './api/imageRequest.js';
+import { allowEntryError } from './net/addresses.js';
 import type { PriceRule } from './catalog/types.js';
 import type { CompatibleUpstream } from './providers/openai-compatible/index.js';
 import { DEFAULT_ROUTING, type RoutingPolicy } from './routing/policy.js';
@@ -48,6 +49,12 @@ export interface Config {
   env: Env;
   /** OpenAI-compatible servers declared in the config file. */
   upstreams: CompatibleUpstream[];
+  /** Hostnames, addresses and CIDRs that remote input images may come from although they are not public. */
+  fetchAllow: string[];
+  /** How long fetching one remote input image may take, redirects included, in milliseconds. */
+  fetchTimeoutMs: number;
+  /** Origins browsers may call the API from (`*` for any); empty sends no CORS headers. */
+  corsOrigins: string[];
 }
 
 type Env = Record<string, string | undefined>;
@@ -220,6 +227,25 @@ function routingPolicy(file: z.infer<typeof routingSchema>, env: Env): RoutingPo
   };
 }
 
+const list = (value: string | undefined) => (value ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+
+function parseFetchAllow(value: string | undefined): string[] {
+  const entries = list(value);
+  const error = entries.map(allowEntryError).find(Boolean);
+  if (error) throw new ConfigError(`PIXELROUTER_FETCH_ALLOW: ${error}`);
+  return entries;
+}
+
+/** `*` or origins such as https://app.example.com (scheme, host and port; no path). */
+function parseCorsOrigins(value: string | undefined): string[] {
+  return list(value).map((origin) => {
+    if (origin === '*') return origin;
+    const trimmed = origin.replace(/\/+$/, '');
+    if (!/^https?:\/\/[^/?#\s]+$/i.test(trimmed)) throw new ConfigError(`PIXELROUTER_CORS_ORIGINS: '${origin}' is not an origin such as https://app.example.com`);
+    return trimmed.toLowerCase();
+  });
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const file = env.PIXELROUTER_CONFIG ? readConfigFile(env.PIXELROUTER_CONFIG) : {};
   const publicUrl = env.PIXELROUTER_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
@@ -256,5 +282,8 @@ export function loadConfig(env: Env = process.env): Config {
     pollIntervalMs: parseDuration(env.PIXELROUTER_POLL_INTERVAL ?? '1s', 'PIXELROUTER_POLL_INTERVAL') * 1000,
     env,
     upstreams: (file.upstreams ?? []).map(toUpstream),
+    fetchAllow: parseFetchAllow(env.PIXELROUTER_FETCH_ALLOW),
+    fetchTimeoutMs: parseDuration(env.PIXELROUTER_FETCH_TIMEOUT ?? '15s', 'PIXELROUTER_FETCH_TIMEOUT') * 1000,
+    corsOrigins: parseCorsOrigins(env.PIXELROUTER_CORS_ORIGINS),
   };
 }

@@ -79,10 +79,13 @@ const choice = <T extends readonly string[]>(values: T, name: string, aliases: R
     }),
   );
 
+/** NUL cannot be stored in a PostgreSQL text column (usage records keep the model and prompt). */
+const noNul = (name: string) => [(v: string) => !v.includes('\u0000'), `'${name}' must not contain NUL (\\u0000) characters`] as const;
+
 const scalarSchema = z.object({
-  model: z.string({ error: "'model' is required" }).trim().min(1, "'model' is required"),
+  model: z.string({ error: "'model' is required" }).trim().min(1, "'model' is required").refine(...noNul('model')),
   prompt: optional(z.string({ error: "'prompt' must be a string" }).max(LIMITS.maxPromptLength,
-    `'prompt' is longer than ${LIMITS.maxPromptLength} characters`)),
+    `'prompt' is longer than ${LIMITS.maxPromptLength} characters`).refine(...noNul('prompt'))),
   n: optional(integer(1, LIMITS.maxN, 'n')),
   size: optional(z.string({ error: "'size' must be a string such as 1024x1024 or auto" })),
   quality: optional(choice(QUALITIES, 'quality', QUALITY_ALIASES)),
@@ -102,7 +105,7 @@ export function parseImageFields(raw: Record<string, unknown>): ImageFields {
   if (!result.success) {
     const issue = result.error.issues[0]!;
     const param = String(issue.path[0] ?? '');
-    throw invalidRequest(issue.message, param || null, param === 'model' ? 'missing_required_parameter' : 'invalid_value');
+    throw invalidRequest(issue.message, param || null, param === 'model' && issue.code !== 'custom' ? 'missing_required_parameter' : 'invalid_value');
   }
   const v = result.data;
   if (v.size !== undefined && !/^auto$/i.test(v.size.trim())) parseSize(v.size); // format check before model checks

@@ -25,13 +25,15 @@ export async function normalizeOutput(image: GeneratedImage, options: OutputOpti
     else if (image.format === options.format && options.compression === undefined) return image.bytes;
   }
   const quality = options.compression;
+  // sharp's webp and jpeg quality is 1-100; output_compression 0 means the smallest file, as 1 does.
+  const lossy = quality === undefined ? 85 : Math.max(1, quality);
   switch (options.format) {
     case 'png':
       // PNG is lossless: like quality elsewhere, a lower value means a smaller file (more zlib effort).
       return pipeline.png({ compressionLevel: quality === undefined ? 6 : Math.round(((100 - quality) / 100) * 9) }).toBuffer();
     case 'jpeg':
-      return pipeline.jpeg({ quality: quality ?? 85, mozjpeg: false }).toBuffer();
+      return pipeline.jpeg({ quality: lossy, mozjpeg: false }).toBuffer();
     case 'webp':
-      return pipeline.webp({ quality: quality ?? 85 }).toBuffer();
+      return pipeline.webp({ quality: lossy }).toBuffer();
   }
 }

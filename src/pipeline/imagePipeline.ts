@@ -139,7 +139,11 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
   });
   // The client going away or the model's timeout passing both end the upstream work.
   const timeoutSeconds = deps.routing.timeouts[model?.id ?? ''] ?? deps.routing.timeoutSeconds;
-  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutSeconds * 1000)]);
+  // Not AbortSignal.timeout(): inside AbortSignal.any() nothing holds it, and once garbage
+  // collected it never fires (nodejs/node#57736), so a hung upstream would hang the request.
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(new DOMException('no answer before the timeout', 'TimeoutError')), timeoutSeconds * 1000);
+  const signal = AbortSignal.any([ctx.signal, deadline.signal]);
   try {
     const generalProblem = requestProblem(request);
     if (generalProblem) throw generalProblem;
@@ -217,6 +221,10 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       status: 'error', httpStatus: apiError?.status ?? 500, errorCode: apiError?.code ?? 'internal_error', images: 0, outputIds: [],
     })).catch(() => {}); // a reservation that cannot be released now is released by the reconciler
     throw error;
+  } finally {
+    // Ends whatever upstream work is left, and frees the listeners that hold this request's results.
+    clearTimeout(timer);
+    deadline.abort();
   }
 }
 

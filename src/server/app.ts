@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { LIMITS } from '../api/imageRequest.js';
-import { registerErrorHandlers } from './errors.js';
+import { registerMetrics } from '../metrics/http.js';
+import { createRemoteFetcher } from '../net/fetchRemote.js';
+import { frameworkErrors, registerErrorHandlers } from './errors.js';
 import { rateLimited } from '../api/errors.js';
 import { accountRoutes } from './routes/account.js';
 import { adminRoutes } from './routes/admin.js';
@@ -14,6 +17,10 @@ import { storageRoutes } from './routes/storage.js';
 import type { Services } from './services.js';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+// On every answer: no MIME sniffing, no URLs (with their image names) leaked as referrers, no framing.
+const SECURITY_HEADERS = { 'x-content-type-options': 'nosniff', 'referrer-policy': 'no-referrer', 'x-frame-options': 'DENY' };
+// What a browser script may read from our answers: ids, cost, provider, warnings, limits.
+const EXPOSED_HEADERS = ['x-request-id', 'x-pixelrouter-cost', 'x-pixelrouter-provider', 'x-pixelrouter-warnings', 'x-ratelimit-limit', 'x-ratelimit-remaining', 'x-ratelimit-reset', 'retry-after'];
 
 /** The HTTP app: every plugin is registered here, in one visible place. */
 export interface AppOptions {
@@ -42,10 +49,25 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : `req_${randomUUID().replace(/-/g, '')}`;
     },
     requestTimeout: 0,
+    frameworkErrors,
   });
 
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
+  });
+  // Before the limits below, so a 429 still carries CORS headers a browser can read.
+  if (config.corsOrigins.length) {
+    await app.register(cors, {
+      origin: config.corsOrigins.includes('*') ? '*' : config.corsOrigins,
+      methods: ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'X-Request-Id'],
+      exposedHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    });
+  }
+  app.decorate('fetchRemoteImage', createRemoteFetcher({ allow: config.fetchAllow, timeoutMs: config.fetchTimeoutMs, maxBytes: config.maxUploadBytes }));
+
+  app.addHook('onRequest', async (request, reply) => {
     // Routes anyone may call without a key are limited per client address.
     if (config.ipRateLimitPerMinute > 0 && (request.routeOptions.config as { public?: boolean } | undefined)?.public) {
       const decision = await services.limits.consumeRate(`ip:${request.ip}`, config.ipRateLimitPerMinute);
@@ -55,6 +77,7 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
     }
   });
   registerErrorHandlers(app);
+  registerMetrics(app, services);
   // Only JSON and multipart bodies are part of the API; plain text would reach handlers as a string.
   app.removeContentTypeParser('text/plain');
 

@@ -1,4 +1,4 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, invalidRequest, notFound, tooLarge, unsupportedMediaType } from '../api/errors.js';
 
 /** Turns whatever was thrown into the client-facing error. Framework and parser errors get real statuses. */
@@ -22,6 +22,8 @@ export function toApiError(error: FastifyError | Error): ApiError {
       return invalidRequest('Too many form fields', null, 'too_many_fields');
     case 'FST_PROTO_VIOLATION':
       return invalidRequest('Forbidden field name', null, 'invalid_field');
+    case '22021': // PostgreSQL's text refuses NUL, which only a caller's input (an id in the path, a name) can carry
+      return invalidRequest('Text must not contain NUL (\\u0000) characters', null, 'invalid_value');
   }
   if (error instanceof SyntaxError) return invalidRequest(`Malformed JSON body: ${error.message}`, null, 'invalid_json');
   const status = (error as FastifyError).statusCode;
@@ -33,6 +35,12 @@ export function toApiError(error: FastifyError | Error): ApiError {
   return new ApiError(500, 'api_error', 'internal_error', 'Internal server error');
 }
 
+/** Errors the router raises before any hook or handler (a malformed %-escape in the path): the same envelope. */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const apiError = toApiError(error);
+  reply.status(apiError.status).send(apiError.toBody());
+}
+
 export function registerErrorHandlers(app: FastifyInstance) {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     let apiError = toApiError(error);
@@ -41,6 +49,10 @@ export function registerErrorHandlers(app: FastifyInstance) {
       apiError = invalidRequest(`Malformed multipart body: ${error.message}`, null, 'invalid_multipart');
     }
     if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+    // A body refused midway (a multipart part rejected while more was on the way) is left paused, and
+    // the next request on that keep-alive connection would hang: discard the rest, as Node does for
+    // bodies nobody started reading.
+    if (!request.raw.readableEnded) request.raw.unpipe().resume();
     reply.status(apiError.status).headers(apiError.headers).send(apiError.toBody());
   });
   app.setNotFoundHandler((request, reply) => {

@@ -3,12 +3,14 @@ import { KeyStore } from '../auth/keys.js';
 import { IdempotencyStore } from '../billing/idempotency.js';
 import { Ledger } from '../billing/ledger.js';
 import type { PricingPolicy } from '../billing/pricing.js';
-import { UsageLog } from '../billing/usage.js';
+import type { UsageLog } from '../billing/usage.js';
 import { Catalog } from '../catalog/catalog.js';
 import type { ModelEntry } from '../catalog/types.js';
 import { ConfigError, type Config } from '../config.js';
 import { openDatabase, type Database } from '../db/index.js';
 import { createLimits, type Limits } from '../limits/index.js';
+import { Metrics } from '../metrics/metrics.js';
+import { MeteredUsageLog } from '../metrics/usage.js';
 import { compatibleModule } from '../providers/openai-compatible/index.js';
 import { buildProviders, mergeModels, PROVIDER_MODULES } from '../providers/registry.js';
 import type { ImageProvider } from '../providers/types.js';
@@ -36,6 +38,7 @@ export interface Services {
   blobs: BlobBackend;
   store: ImageStore;
   usage: UsageLog;
+  metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -66,6 +69,8 @@ export async function createServices(config: Config, overrides: ServiceOverrides
   const blobs = new FileBlobs(path.join(config.dataDir, 'images'));
   const store = new ImageStore(db, blobs, config.urlTtlSeconds);
   const ledger = new Ledger(db);
+  const breaker = new CircuitBreaker(config.routing.breakerThreshold, config.routing.breakerCooldownSeconds * 1000);
+  const metrics = new Metrics(breaker, providers);
 
   // Money reserved by a process that crashed goes back to its account. The embedded database has
   // one process, so at start every open reservation is orphaned; on PostgreSQL other processes may
@@ -90,11 +95,12 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     pricing,
     reservationTtlSeconds: config.reservationTtlSeconds,
     routing: config.routing,
-    breaker: new CircuitBreaker(config.routing.breakerThreshold, config.routing.breakerCooldownSeconds * 1000),
+    breaker,
     latency: new LatencyTracker(),
     blobs,
     store,
-    usage: new UsageLog(db),
+    usage: new MeteredUsageLog(db, metrics, catalog),
+    metrics,
     async close() {
       clearInterval(reconciler);
       stopSweeper();

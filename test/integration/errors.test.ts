@@ -1,3 +1,4 @@
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataUri, form, solidImage } from '../helpers/images.js';
@@ -113,6 +114,56 @@ describe('errors in the OpenAI envelope with real statuses', () => {
     await expectError(await t.call('/v1/models/nobody/nothing', { auth: null }), 404, { code: 'model_not_found' });
     await expectError(await t.call('/storage/../../etc/passwd', { auth: null }), 404, {});
     await expectError(await t.call('/storage/0123456789abcdef0123456789abcdef.webp', { auth: null }), 404, { code: 'image_not_found' });
+  });
+
+  it('found by fuzzing (test/fuzz): NUL characters, output_compression 0, undecodable path escapes', async () => {
+    // PostgreSQL text cannot hold NUL: a 400 naming the field, not a 500 when the usage record is written.
+    await expectError(await post({ model: 'test/test', size: '64x64', response_format: 'b64_json', prompt: 'a\u0000b' }), 400, { param: 'prompt', code: 'invalid_value' });
+    await expectError(await post({ model: 'test/test\u0000' }), 400, { param: 'model', code: 'invalid_value' });
+    // 0 is a valid output_compression; sharp's webp and jpeg quality starts at 1.
+    for (const output_format of ['webp', 'jpeg']) {
+      const response = await post({ model: 'test/test', size: '64x64', response_format: 'b64_json', output_format, output_compression: 0 });
+      expect(response.status).toBe(200);
+    }
+    // NUL reaching the database from a path, a query or an admin body: a 400, not a 500.
+    await expectError(await t.call('/v1/usage/%00/content', { method: 'DELETE' }), 400, { code: 'invalid_value' });
+    await expectError(await t.call('/v1/usage?model=%00'), 400, { code: 'invalid_value' });
+    await expectError(await t.call('/v1/admin/accounts', { method: 'POST', auth: ADMIN_KEY, json: { name: 'a\u0000b' } }), 400, { code: 'invalid_value' });
+    // A %-escape the router cannot decode, and "%25", which the router decodes to a lone '%'.
+    await expectError(await t.call('/v1/models/%E0%A4%A', { auth: null }), 400, { type: 'invalid_request_error' });
+    await expectError(await t.call('/v1/models/%25', { auth: null }), 404, { code: 'model_not_found' });
+  });
+
+  it('a multipart body refused midway leaves the keep-alive connection usable', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const send = (pathname: string, contentType: string, body: string) => new Promise<number>((resolve, reject) => {
+      const data = Buffer.from(body);
+      const request = http.request(t.url + pathname, {
+        method: 'POST', agent, headers: { authorization: `Bearer ${t.key}`, 'content-type': contentType, 'content-length': data.length },
+      }, (response) => response.resume().on('end', () => resolve(response.statusCode ?? 0)));
+      request.on('error', reject);
+      request.setTimeout(5000, () => request.destroy(new Error(`no answer to ${pathname} within 5 s`)));
+      // As a streaming client sends it: the first part, then the rest a moment later.
+      request.write(data.subarray(0, 120));
+      setTimeout(() => request.end(data.subarray(120)), 50);
+    });
+    const b = 'fuzz-boundary';
+    const part = (disposition: string, value: string) => `--${b}\r\nContent-Disposition: form-data; ${disposition}\r\n\r\n${value}\r\n`;
+    const refusedMidway = [
+      // refused at its first part (a file field other than image[] and mask[]), 200 KB still to come
+      part('name="picture"; filename="a.png"', 'x') + part('name="image[]"; filename="b.png"', 'z'.repeat(200_000)),
+      // refused past the 64 KB per-file limit, more parts after it
+      part('name="image[]"; filename="a.png"', 'z'.repeat(100_000)) + part('name="model"', 'test/test'),
+    ];
+    try {
+      for (const body of refusedMidway) {
+        expect([400, 413]).toContain(await send('/v1/openai/images/edits', `multipart/form-data; boundary=${b}`, `${body}--${b}--\r\n`));
+        // The next request on the same connection used to wait for the keep-alive timeout (72 s).
+        expect(await send('/v1/openai/images/generations', 'application/json', '{"model":"nobody/nothing"}')).toBe(400);
+      }
+    } finally {
+      agent.destroy();
+    }
   });
 
   it('left nothing behind: failed requests stored no image', async () => {

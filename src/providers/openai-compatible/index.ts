@@ -1,4 +1,5 @@
 import type { ImageProvider, ProviderCall, ProviderResult, ProviderSettings } from '../types.js';
+import { UpstreamError } from '../errors.js';
 import { callUpstream, downloadImage, toGeneratedImage } from '../http.js';
 import type { ProviderModule } from '../module.js';
 import type { ProviderModel } from '../../catalog/types.js';
@@ -43,14 +44,23 @@ export class OpenAICompatibleProvider implements ImageProvider {
       init = { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields), signal: call.signal };
     }
     const path = request.images.length > 0 ? '/images/edits' : '/images/generations';
-    const { body } = await callUpstream<{ data?: Array<{ b64_json?: string; url?: string; revised_prompt?: string }> }>(this.settings.baseUrl + path, init);
-    const images = await Promise.all((body?.data ?? []).map(async (item) => {
-      const bytes = item.b64_json
+    const { body } = await callUpstream<unknown>(this.settings.baseUrl + path, init);
+    // Any shape may come back from a server we do not know: only a list of image objects is an answer.
+    const data = (body as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data) || data.length === 0 || !data.every((item) => item !== null && typeof item === 'object')) {
+      throw new UpstreamError('bad_response', 'the provider answered without a list of images');
+    }
+    const maxBytes = this.settings.maxDownloadBytes;
+    const images = await Promise.all((data as Array<{ b64_json?: unknown; url?: unknown; revised_prompt?: unknown }>).map(async (item) => {
+      if (typeof item.b64_json === 'string' && item.b64_json.length > Math.ceil(maxBytes / 3) * 4) {
+        throw new UpstreamError('bad_response', `the output image is larger than ${maxBytes} bytes`);
+      }
+      const bytes = typeof item.b64_json === 'string' && item.b64_json
         ? Buffer.from(item.b64_json, 'base64')
-        : item.url
-          ? await downloadImage(item.url, { signal: call.signal, maxBytes: this.settings.maxDownloadBytes })
+        : typeof item.url === 'string' && item.url
+          ? await downloadImage(item.url, { signal: call.signal, maxBytes })
           : Buffer.alloc(0);
-      return toGeneratedImage(bytes, item.revised_prompt);
+      return toGeneratedImage(bytes, typeof item.revised_prompt === 'string' ? item.revised_prompt : undefined);
     }));
     return { images };
   }

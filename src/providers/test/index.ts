@@ -18,7 +18,9 @@ export class TestProvider implements ImageProvider {
 
   async generate({ request, size, n, signal, warn }: ProviderCall): Promise<ProviderResult> {
     for (const extra of Object.keys(request.extras)) if (extra !== 'seed') warn(`parameter '${extra}' is not supported by test/test; ignored`);
-    const seedText = request.extras.seed === undefined ? '' : String(request.extras.seed);
+    // Any JSON value may arrive as the seed; String() would call a client-supplied toString.
+    const seed = request.extras.seed;
+    const seedText = seed === undefined ? '' : typeof seed === 'object' && seed !== null ? JSON.stringify(seed) : String(seed);
     const baseSeed = hashString(`${request.prompt}\u0000${seedText}`);
     const transparent = request.background === 'transparent';
     const canvas = request.images.length > 0 ? await tileInputs(request.images, size) : undefined;

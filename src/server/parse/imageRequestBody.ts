@@ -2,13 +2,22 @@ import type { FastifyRequest } from 'fastify';
 import { invalidRequest, tooLarge, unsupportedMediaType } from '../../api/errors.js';
 import { LIMITS, parseImageFields, type ImageRequest, type InputImage } from '../../api/imageRequest.js';
 import { decodeInput } from '../../images/decode.js';
+import { RemoteFetchError, type RemoteFetcher } from '../../net/fetchRemote.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Fetches JSON requests' remote image URLs from public addresses only (decorated in app.ts). */
+    fetchRemoteImage: RemoteFetcher;
+  }
+}
 
 const IMAGE_FIELDS = new Set(['image', 'image[]']);
 const MASK_FIELDS = new Set(['mask', 'mask[]']);
 
 /**
  * Reads an image request from either encoding into the one typed ImageRequest. Multipart files are
- * streamed with a per-file limit; JSON carries images as data URIs (OpenAI's `image_url` shape too).
+ * streamed with a per-file limit; JSON carries images as data URIs or http(s) URLs (OpenAI's
+ * `image_url` shape too).
  */
 export async function readImageRequest(request: FastifyRequest, maxUploadBytes: number): Promise<ImageRequest> {
   if (request.isMultipart()) return readMultipart(request, maxUploadBytes);
@@ -17,7 +26,7 @@ export async function readImageRequest(request: FastifyRequest, maxUploadBytes: 
     throw unsupportedMediaType('Send a JSON body (Content-Type: application/json) or multipart/form-data');
   }
   if (typeof body !== 'object' || Array.isArray(body)) throw invalidRequest('The JSON body must be an object', null, 'invalid_json');
-  return readJson(body as Record<string, unknown>, maxUploadBytes);
+  return readJson(body as Record<string, unknown>, maxUploadBytes, request.server.fetchRemoteImage);
 }
 
 async function readMultipart(request: FastifyRequest, maxUploadBytes: number): Promise<ImageRequest> {
@@ -52,7 +61,7 @@ async function readMultipart(request: FastifyRequest, maxUploadBytes: number): P
   return { ...scalars, images, mask };
 }
 
-async function readJson(body: Record<string, unknown>, maxUploadBytes: number): Promise<ImageRequest> {
+async function readJson(body: Record<string, unknown>, maxUploadBytes: number, fetchRemote: RemoteFetcher): Promise<ImageRequest> {
   const scalars = parseImageFields(body);
   const sources: Array<{ value: unknown; param: string }> = [];
   for (const field of ['images', 'image', 'image[]']) {
@@ -64,19 +73,36 @@ async function readJson(body: Record<string, unknown>, maxUploadBytes: number): 
   if (sources.length > LIMITS.maxInputImages) {
     throw invalidRequest(`Too many input images: at most ${LIMITS.maxInputImages}`, 'images', 'too_many_images');
   }
-  const images = await Promise.all(sources.map((s) => decodeInput(dataUriBytes(s.value, s.param, maxUploadBytes), s.param, maxUploadBytes)));
-  let mask: InputImage | undefined;
   const maskValue = body.mask ?? body['mask[]'];
   if (maskValue !== undefined && maskValue !== null) {
     const single = Array.isArray(maskValue) ? (maskValue.length === 1 ? maskValue[0] : undefined) : maskValue;
     if (single === undefined) throw invalidRequest('Only one mask is accepted', 'mask', 'too_many_masks');
-    mask = await decodeInput(dataUriBytes(single, 'mask', maxUploadBytes), 'mask', maxUploadBytes);
+    sources.push({ value: single, param: 'mask' });
   }
-  return { ...scalars, images, mask };
+  // One failed input stops the other downloads.
+  const controller = new AbortController();
+  const decoded = await Promise.all(sources.map(async (s) => decodeInput(await imageBytes(s.value, s.param, maxUploadBytes, fetchRemote, controller.signal), s.param, maxUploadBytes)))
+    .finally(() => controller.abort());
+  const mask: InputImage | undefined = sources.at(-1)?.param === 'mask' ? decoded.pop() : undefined;
+  return { ...scalars, images: decoded, mask };
 }
 
-/** Accepts "data:image/png;base64,...", {image_url: "data:..."} and {image_url: {url: "data:..."}}. */
-function dataUriBytes(value: unknown, param: string, maxUploadBytes: number): Buffer {
+/** The bytes of a data URI, or of a remote http(s) URL fetched from a public address. */
+async function imageBytes(value: unknown, param: string, maxUploadBytes: number, fetchRemote: RemoteFetcher, signal: AbortSignal): Promise<Buffer> {
+  const uri = imageUri(value, param);
+  if (/^data:/i.test(uri)) return dataUriBytes(uri, param, maxUploadBytes);
+  if (!/^[a-z][a-z\d+.-]*:\/\//i.test(uri)) throw invalidRequest(`'${param}' must be a data URI such as data:image/png;base64,... or an http(s) URL`, param, 'invalid_image');
+  try {
+    return await fetchRemote(uri, signal);
+  } catch (error) {
+    if (!(error instanceof RemoteFetchError)) throw error;
+    if (error.kind === 'too_large') throw tooLarge(`'${param}': ${error.message}`, param);
+    throw invalidRequest(`'${param}': ${error.kind === 'refused' ? 'refused to fetch the image URL' : 'cannot fetch the image URL'}: ${error.message}`, param, 'invalid_image');
+  }
+}
+
+/** Accepts "data:..." or "https://...", {image_url: "..."} and {image_url: {url: "..."}}. */
+function imageUri(value: unknown, param: string): string {
   let uri: unknown = value;
   if (uri && typeof uri === 'object') {
     const entry = uri as { image_url?: unknown; url?: unknown; file_id?: unknown };
@@ -84,10 +110,11 @@ function dataUriBytes(value: unknown, param: string, maxUploadBytes: number): Bu
     uri = entry.image_url ?? entry.url;
     if (uri && typeof uri === 'object') uri = (uri as { url?: unknown }).url;
   }
-  if (typeof uri !== 'string') throw invalidRequest(`'${param}' must be a data URI string or an {"image_url": ...} object`, param, 'invalid_image');
-  if (/^https?:\/\//i.test(uri)) {
-    throw invalidRequest(`'${param}': remote image URLs are not fetched yet; send a data URI (data:image/png;base64,...) or a multipart upload`, param, 'invalid_image');
-  }
+  if (typeof uri !== 'string') throw invalidRequest(`'${param}' must be a data URI or URL string, or an {"image_url": ...} object`, param, 'invalid_image');
+  return uri;
+}
+
+function dataUriBytes(uri: string, param: string, maxUploadBytes: number): Buffer {
   const match = /^data:([\w.+/-]*)((?:;[\w=.+-]+)*?)(;base64)?,/i.exec(uri.slice(0, 256));
   if (!match) throw invalidRequest(`'${param}' must be a data URI such as data:image/png;base64,...`, param, 'invalid_image');
   const payload = uri.slice(match[0].length);

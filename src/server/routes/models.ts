@@ -17,7 +17,14 @@ const openAiModel = (model: ModelEntry) => ({
 export async function modelRoutes(app: FastifyInstance, { services }: { services: Services }) {
   const { catalog, usage } = services;
   const lookup = (request: FastifyRequest) => {
-    const id = decodeURIComponent((request.params as { '*': string })['*']);
+    const raw = (request.params as { '*': string })['*'];
+    // The router has decoded the path once already: a lone '%' (from "%25") is not a second escape.
+    let id = raw;
+    try {
+      id = decodeURIComponent(raw);
+    } catch {
+      // keep it as it is: an unknown id
+    }
     const model = catalog.resolve(id);
     if (!model) throw modelNotFound(id);
     return model;
