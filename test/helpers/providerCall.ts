@@ -1,5 +1,7 @@
+import { expect } from 'vitest';
 import { parseImageFields, type InputImage } from '../../src/api/imageRequest.js';
 import type { Capabilities } from '../../src/catalog/types.js';
+import { UpstreamError } from '../../src/providers/errors.js';
 import type { ProviderCall, ProviderSettings } from '../../src/providers/types.js';
 
 /** Settings for an adapter under test: a fake key and the fake upstream's URL. */
@@ -43,3 +45,10 @@ export function makeCall(options: {
 
 /** An InputImage from encoded bytes (tests build them with sharp). */
 export const inputImage = (bytes: Buffer, param = 'image[0]', width = 64, height = 64, format = 'png'): InputImage => ({ bytes, param, width, height, format });
+
+/** The UpstreamError a call failed with (the test fails if it succeeded or failed otherwise). */
+export async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
+  const error = await promise.then(() => undefined, (e: unknown) => e);
+  expect(error).toBeInstanceOf(UpstreamError);
+  return error as UpstreamError;
+}

@@ -10,7 +10,7 @@ import { UpstreamError } from '../../src/providers/errors.js';
 import { fitSize } from '../../src/routing/fit.js';
 import { sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { solidImage } from '../helpers/images.js';
-import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { inputImage, makeCall, rejection, testSettings } from '../helpers/providerCall.js';
 import { priceAmounts } from '../helpers/prices.js';
 
 /**
@@ -138,11 +138,6 @@ beforeEach(() => {
 
 const provider = (overrides = {}) => deepinfraModule.create(testSettings(`${fake.url}/v1`, overrides));
 const lastRequest = () => fake.requests.at(-1)!;
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('deepinfra adapter', () => {
   it('native API: the exact body for FLUX.1 [schnell], data URIs decoded, the reported cost kept', async () => {

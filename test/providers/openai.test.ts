@@ -9,7 +9,7 @@ import { openaiModule } from '../../src/providers/openai/index.js';
 import { MODEL_RULES, rulesFor } from '../../src/providers/openai/params.js';
 import { parseMultipart, sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { rectMask, solidImage } from '../helpers/images.js';
-import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { inputImage, makeCall, rejection, testSettings } from '../helpers/providerCall.js';
 import { priceAmounts } from '../helpers/prices.js';
 
 /**
@@ -229,11 +229,6 @@ beforeEach(() => {
 const provider = (overrides = {}) => openaiModule.create(testSettings(base, overrides));
 const lastRequest = () => fake.requests.at(-1)!;
 
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('openai adapter', () => {
   it('text-to-image with a GPT image model: one JSON call for n images, decoded, with usage', async () => {

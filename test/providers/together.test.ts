@@ -9,7 +9,7 @@ import { togetherModule } from '../../src/providers/together/index.js';
 import { MODEL_RULES, STANDARD_SIZES } from '../../src/providers/together/params.js';
 import { sendBytes, sendJson, startFakeUpstream, type FakeUpstream, type RecordedRequest } from '../helpers/fakeUpstream.js';
 import { solidImage } from '../helpers/images.js';
-import { inputImage, makeCall, testSettings } from '../helpers/providerCall.js';
+import { inputImage, makeCall, rejection, testSettings } from '../helpers/providerCall.js';
 import { priceAmounts } from '../helpers/prices.js';
 
 /**
@@ -109,11 +109,6 @@ beforeEach(() => {
 
 const provider = (overrides = {}) => togetherModule.create(testSettings(`${fake.url}/v1`, overrides));
 const lastBody = () => fake.requests.at(-1)!.json;
-async function rejection(promise: Promise<unknown>): Promise<UpstreamError> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
-  expect(error).toBeInstanceOf(UpstreamError);
-  return error as UpstreamError;
-}
 
 describe('together adapter', () => {
   it('text-to-image: the exact body, one call for n images, base64 decoded', async () => {
