@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { QUALITIES } from './api/imageRequest.js';
 import { allowEntryError } from './net/addresses.js';
 import type { PriceRule } from './catalog/types.js';
+import type { S3Settings } from './storage/s3.js';
 import type { CompatibleUpstream } from './providers/openai-compatible/index.js';
 import { DEFAULT_ROUTING, type RoutingPolicy } from './routing/policy.js';
 import { STRATEGIES } from './routing/strategy.js';
@@ -34,6 +35,8 @@ export interface Config {
   redisPrefix: string;
   /** Requests per minute per client IP on routes without a key (0 = off). */
   ipRateLimitPerMinute: number;
+  /** On SIGTERM, how long requests in flight may run before they are aborted (and their money released). */
+  shutdownGraceSeconds: number;
   /** A reservation older than this is assumed orphaned by a crash and released. */
   reservationTtlSeconds: number;
   /** Operator margin on every provider price, in percent. */
@@ -55,6 +58,8 @@ export interface Config {
   fetchTimeoutMs: number;
   /** Origins browsers may call the API from (`*` for any); empty sends no CORS headers. */
   corsOrigins: string[];
+  /** Stored images go to this bucket when set; to `<dataDir>/images` otherwise. */
+  s3?: S3Settings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -246,6 +251,28 @@ function parseCorsOrigins(value: string | undefined): string[] {
   });
 }
 
+const flag = (value: string | undefined) => value === 'true' || value === '1';
+
+/** S3 (or any S3-compatible store) when S3_BUCKET is set. */
+function parseS3(env: Env): S3Settings | undefined {
+  if (!env.S3_BUCKET) return undefined;
+  const accessKeyId = env.S3_ACCESS_KEY_ID || undefined;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY || undefined;
+  if (!accessKeyId !== !secretAccessKey) throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together: set both or neither');
+  const endpoint = env.S3_ENDPOINT?.replace(/\/+$/, '') || undefined;
+  if (endpoint && !/^https?:\/\//.test(endpoint)) throw new ConfigError('S3_ENDPOINT must start with http:// or https://');
+  return {
+    bucket: env.S3_BUCKET,
+    region: env.S3_REGION || 'us-east-1',
+    endpoint,
+    // Self-hosted stores rarely have per-bucket host names, so path style is the default with an endpoint.
+    forcePathStyle: env.S3_FORCE_PATH_STYLE === undefined ? endpoint !== undefined : flag(env.S3_FORCE_PATH_STYLE),
+    prefix: env.S3_PREFIX ?? '',
+    accessKeyId,
+    secretAccessKey,
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const file = env.PIXELROUTER_CONFIG ? readConfigFile(env.PIXELROUTER_CONFIG) : {};
   const publicUrl = env.PIXELROUTER_PUBLIC_URL?.replace(/\/+$/, '') || undefined;
@@ -267,11 +294,12 @@ export function loadConfig(env: Env = process.env): Config {
     sweepIntervalSeconds: parseDuration(env.PIXELROUTER_SWEEP_INTERVAL ?? '60s', 'PIXELROUTER_SWEEP_INTERVAL'),
     maxUploadBytes: parseBytes(env.PIXELROUTER_MAX_UPLOAD_BYTES ?? '50mb', 'PIXELROUTER_MAX_UPLOAD_BYTES'),
     maxJsonBytes: parseBytes(env.PIXELROUTER_MAX_JSON_BYTES ?? '100mb', 'PIXELROUTER_MAX_JSON_BYTES'),
-    trustProxy: env.PIXELROUTER_TRUST_PROXY === 'true' || env.PIXELROUTER_TRUST_PROXY === '1',
+    trustProxy: flag(env.PIXELROUTER_TRUST_PROXY),
     logLevel: env.LOG_LEVEL || 'info',
     redisUrl: env.REDIS_URL || undefined,
     redisPrefix: env.PIXELROUTER_REDIS_PREFIX || 'pixelrouter:',
     ipRateLimitPerMinute: parseNumber(env.PIXELROUTER_IP_RATE_LIMIT ?? '600', 'PIXELROUTER_IP_RATE_LIMIT', 0, 1e9),
+    shutdownGraceSeconds: parseDuration(env.PIXELROUTER_SHUTDOWN_GRACE ?? '10s', 'PIXELROUTER_SHUTDOWN_GRACE'),
     reservationTtlSeconds: parseDuration(env.PIXELROUTER_RESERVATION_TTL ?? '15m', 'PIXELROUTER_RESERVATION_TTL'),
     marginPercent: env.PIXELROUTER_MARGIN_PERCENT !== undefined
       ? parseNumber(env.PIXELROUTER_MARGIN_PERCENT, 'PIXELROUTER_MARGIN_PERCENT', 0, 1000)
@@ -285,5 +313,6 @@ export function loadConfig(env: Env = process.env): Config {
     fetchAllow: parseFetchAllow(env.PIXELROUTER_FETCH_ALLOW),
     fetchTimeoutMs: parseDuration(env.PIXELROUTER_FETCH_TIMEOUT ?? '15s', 'PIXELROUTER_FETCH_TIMEOUT') * 1000,
     corsOrigins: parseCorsOrigins(env.PIXELROUTER_CORS_ORIGINS),
+    s3: parseS3(env),
   };
 }

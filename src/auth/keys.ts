@@ -129,11 +129,6 @@ export class KeyStore {
     return rows.map(toInfo);
   }
 
-  async count(): Promise<number> {
-    const rows = await this.db.query<{ count: number }>('SELECT count(*)::int AS count FROM api_keys');
-    return rows[0]!.count;
-  }
-
   /** Changes the given settings of a key; null when there is no such key. */
   async update(id: string, settings: Partial<KeySettings>, tx: Queryable = this.db): Promise<ApiKeyInfo | null> {
     const entries = Object.entries(settings).filter(([field, value]) => value !== undefined && field in COLUMNS) as Array<[keyof KeySettings, unknown]>;

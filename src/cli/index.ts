@@ -1,12 +1,11 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config.js';
-import { startServer } from '../server/start.js';
 import { registerAdminCommands } from './admin.js';
 import { registerClientCommands } from './client.js';
 import { CliError, EXIT } from './errors.js';
 import { registerMcpCommand } from './mcp.js';
-
+import { serve } from './serve.js';
 
 const program = new Command()
   .name('pixelrouter')
@@ -23,32 +22,17 @@ program
   .option('-p, --port <port>', 'port to listen on (PORT, default 8080)')
   .option('-H, --host <host>', 'address to listen on (HOST, default 127.0.0.1)')
   .option('-d, --data-dir <dir>', 'where state is kept (PIXELROUTER_DATA_DIR, default ./data)')
-  .action(async (opts: { port?: string; host?: string; dataDir?: string }) => {
+  .option('-w, --workers <n>', 'server processes sharing the port (needs DATABASE_URL and REDIS_URL when above 1)', '1')
+  .action(async (opts: { port?: string; host?: string; dataDir?: string; workers: string }) => {
+    const workers = Number(opts.workers);
+    if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new CliError(`--workers must be a whole number from 1 to 256 (got "${opts.workers}")`, EXIT.usage);
     const config = loadConfig({
       ...process.env,
       ...(opts.port !== undefined && { PORT: opts.port }),
       ...(opts.host !== undefined && { HOST: opts.host }),
       ...(opts.dataDir !== undefined && { PIXELROUTER_DATA_DIR: opts.dataDir }),
     });
-    const server = await startServer(config);
-    // One write, so whoever reads the output sees the key together with the "listening" line.
-    let banner = `pixelrouter listening on ${server.url} (database: ${server.services.db.kind}, data: ${config.dataDir})\n`;
-    if (server.firstKey) {
-      banner += '\nNo API key existed, so one was created. It is shown only this once; keep it:\n\n';
-      banner += `  ${server.firstKey}\n\n`;
-      banner += `Try: curl ${server.url}/v1/openai/images/generations -H 'Authorization: Bearer <that key>' --json '{"prompt":"a lighthouse at dawn","model":"test/test"}'\n`;
-    }
-    process.stdout.write(banner);
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      server.app.log.info({ signal }, 'shutting down');
-      await server.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
+    await serve(config, workers);
   });
 
 registerAdminCommands(program);

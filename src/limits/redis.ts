@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Limits } from './index.js';
 import { positiveInteger, rateConsumer } from './rate.js';
@@ -28,8 +28,7 @@ return redis.call('DECR', KEYS[1])`;
 
 /** Limits shared by every process using the same Redis and key prefix. */
 export async function redisLimits(url: string, keyPrefix: string): Promise<Limits> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS });
-  await connect(client, url);
+  const client = await openRedis(url);
 
   return {
     kind: 'redis',
@@ -57,6 +56,17 @@ export async function redisLimits(url: string, keyPrefix: string): Promise<Limit
       if (client.status !== 'end') await client.quit().catch(() => client.disconnect());
     },
   };
+}
+
+/**
+ * A connected client (the limits and the circuit breaker each have one). Fails fast, with the URL
+ * redacted, when Redis does not answer; while the connection is down a command rejects after one
+ * reconnection attempt instead of waiting forever.
+ */
+export async function openRedis(url: string, options: RedisOptions = {}): Promise<Redis> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: CONNECT_TIMEOUT_MS, ...options });
+  await connect(client, url);
+  return client;
 }
 
 async function connect(client: Redis, url: string) {

@@ -25,14 +25,17 @@ export class Metrics {
   readonly inFlight = new Gauge({ name: 'pixelrouter_image_requests_in_flight', help: 'Image requests being served now', registers: this.registers });
 
   constructor(breaker: CircuitBreaker, providers: Map<string, ImageProvider>) {
-    // Read at scrape time, so the breaker needs no hook; only configured providers are shown.
+    // Read at scrape time (from Redis when the state is shared), so the breaker needs no hook; only
+    // configured providers are shown.
     new Gauge({
       name: 'pixelrouter_circuit_breaker_state',
       help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open',
       labelNames: ['provider'],
       registers: this.registers,
-      collect() {
-        for (const [id, provider] of providers) if (provider.isAvailable()) this.set({ provider: id }, BREAKER_STATE[breaker.status(id)]);
+      async collect() {
+        const ids = [...providers].filter(([, provider]) => provider.isAvailable()).map(([id]) => id);
+        const states = await Promise.all(ids.map((id) => breaker.status(id)));
+        ids.forEach((id, i) => this.set({ provider: id }, BREAKER_STATE[states[i]!]));
       },
     });
     collectDefaultMetrics({ register: this.registry });

@@ -114,6 +114,10 @@ function chooseAutoModel(deps: PipelineDeps, request: ImageRequest): ModelEntry 
 
 /** nginx's 499: the client closed the connection before the answer was ready. */
 const clientClosed = () => new ApiError(499, 'invalid_request_error', 'client_disconnected', 'The client closed the connection');
+const storageUnavailable = (cause: unknown) => Object.assign(
+  new ApiError(503, 'api_error', 'storage_unavailable', 'The image was made but could not be stored; nothing was charged. Retry, or ask for b64_json'),
+  { cause },
+);
 
 /**
  * One image request from resolution to response, a straight line: resolve the model, check what it
@@ -187,7 +191,11 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       }
       const item: ImageResponseBody['data'][number] = {};
       if (request.responseFormat === 'url') {
-        const stored = await deps.store.save(bytes, request.outputFormat, key?.keyId ?? null);
+        const stored = await deps.store.save(bytes, request.outputFormat, key?.keyId ?? null).catch(async (error) => {
+          // Nothing half-delivered: the images already stored go too, and no money is taken.
+          await Promise.all(outputIds.map((outputId) => deps.store.delete(outputId).catch(() => {})));
+          throw storageUnavailable(error);
+        });
         outputIds.push(stored.id);
         item.url = `${ctx.baseUrl}/storage/${stored.name}`;
       } else {
@@ -214,8 +222,9 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       },
     };
   } catch (caught) {
-    // A client that went away is not a server error: record it as such and stop.
-    const error = ctx.signal.aborted && !(caught instanceof ApiError) ? clientClosed() : caught;
+    // A client that went away is not a server error: record it as such and stop. A shutdown aborts
+    // with its own ApiError, which the client still receives.
+    const error = ctx.signal.aborted && !(caught instanceof ApiError) ? (ctx.signal.reason instanceof ApiError ? ctx.signal.reason : clientClosed()) : caught;
     const apiError = error instanceof ApiError ? error : null;
     await finish(deps, reservation, 0, record({
       status: 'error', httpStatus: apiError?.status ?? 500, errorCode: apiError?.code ?? 'internal_error', images: 0, outputIds: [],

@@ -74,7 +74,7 @@ export async function executeWithFallback(o: ExecuteOptions): Promise<Executed> 
   for (const offer of o.offers) {
     const adapter = o.providers.get(offer.provider);
     if (!adapter) continue;
-    if (!o.breaker.allow(offer.provider)) {
+    if (!(await o.breaker.allow(offer.provider))) {
       o.attempts.push({ provider: offer.provider, status: 'error', latency_ms: 0, error_code: 'circuit_open' });
       continue;
     }
@@ -99,7 +99,7 @@ export async function executeWithFallback(o: ExecuteOptions): Promise<Executed> 
     const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected')?.reason as unknown;
 
     if (images.length > 0) {
-      o.breaker.success(offer.provider);
+      await o.breaker.success(offer.provider);
       o.latency.observe(offer, latency);
       o.attempts.push({ provider: offer.provider, status: 'success', latency_ms: latency });
       o.warnings.push(...callWarnings);
@@ -112,7 +112,7 @@ export async function executeWithFallback(o: ExecuteOptions): Promise<Executed> 
     const error = failure ?? new UpstreamError('bad_response', 'the provider returned no image');
     if (!(error instanceof UpstreamError)) throw error; // a client abort, or our own bug: not the provider's fault
     o.attempts.push({ provider: offer.provider, status: 'error', latency_ms: latency, error_code: error.kind });
-    if (countsAgainstProvider(error)) o.breaker.failure(offer.provider);
+    if (countsAgainstProvider(error)) await o.breaker.failure(offer.provider);
     last = { provider: offer.provider, error };
     if (!canFallBack(error)) break;
   }

@@ -55,6 +55,10 @@ export async function buildApp(services: Services, options: AppOptions = {}): Pr
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id).headers(SECURITY_HEADERS);
   });
+  // During shutdown every answer closes its connection, so keep-alive clients cannot hold the server open.
+  app.addHook('onSend', async (_request, reply) => {
+    if (services.inFlight.stopping) reply.header('connection', 'close');
+  });
   // Before the limits below, so a 429 still carries CORS headers a browser can read.
   if (config.corsOrigins.length) {
     await app.register(cors, {

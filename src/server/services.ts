@@ -14,11 +14,13 @@ import { MeteredUsageLog } from '../metrics/usage.js';
 import { compatibleModule } from '../providers/openai-compatible/index.js';
 import { buildProviders, mergeModels, PROVIDER_MODULES } from '../providers/registry.js';
 import type { ImageProvider } from '../providers/types.js';
-import { CircuitBreaker } from '../routing/breaker.js';
+import { createBreaker, type CircuitBreaker } from '../routing/breaker.js';
 import type { RoutingPolicy } from '../routing/policy.js';
 import { LatencyTracker } from '../routing/strategy.js';
 import { FileBlobs, type BlobBackend } from '../storage/blobs.js';
 import { ImageStore } from '../storage/imageStore.js';
+import { InFlight } from './inFlight.js';
+import { S3Blobs } from '../storage/s3.js';
 
 /** Everything a running server holds, built once from the configuration. */
 export interface Services {
@@ -39,6 +41,8 @@ export interface Services {
   store: ImageStore;
   usage: UsageLog;
   metrics: Metrics;
+  /** Image requests being served (graceful shutdown aborts them and waits for their settlement). */
+  inFlight: InFlight;
   close(): Promise<void>;
 }
 
@@ -66,10 +70,25 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     : buildProviders(modules, config.env, { maxDownloadBytes: config.maxDownloadBytes, pollIntervalMs: config.pollIntervalMs });
   const pricing: PricingPolicy = { marginPercent: config.marginPercent };
   const catalog = new Catalog(overrides.models ?? mergeModels(modules), (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
-  const blobs = new FileBlobs(path.join(config.dataDir, 'images'));
+  const blobs: BlobBackend = config.s3 ? new S3Blobs(config.s3) : new FileBlobs(path.join(config.dataDir, 'images'));
+  // A wrong bucket or key fails at start, like a wrong database or Redis URL, not at the first image.
+  if (config.s3) {
+    await blobs.check().catch(async (error) => {
+      blobs.close?.();
+      await limits.close();
+      await db.close();
+      throw error;
+    });
+  }
   const store = new ImageStore(db, blobs, config.urlTtlSeconds);
   const ledger = new Ledger(db);
-  const breaker = new CircuitBreaker(config.routing.breakerThreshold, config.routing.breakerCooldownSeconds * 1000);
+  // With Redis the breaker state is shared by every process (its own connection, like the limits).
+  const breaker = await createBreaker(config.routing, config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisPrefix } : undefined).catch(async (error) => {
+    blobs.close?.();
+    await limits.close();
+    await db.close();
+    throw error;
+  });
   const metrics = new Metrics(breaker, providers);
 
   // Money reserved by a process that crashed goes back to its account. The embedded database has
@@ -101,10 +120,13 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     store,
     usage: new MeteredUsageLog(db, metrics, catalog),
     metrics,
+    inFlight: new InFlight(),
     async close() {
       clearInterval(reconciler);
       stopSweeper();
+      blobs.close?.();
       await limits.close();
+      await breaker.close();
       await db.close();
     },
   };

@@ -1,18 +1,22 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-/** Where image bytes live. The filesystem by default; S3 joins behind the same interface. */
+/** Where image bytes live: the filesystem by default, or an S3 bucket (s3.ts). */
 export interface BlobBackend {
+  readonly kind: 'filesystem' | 's3';
   put(name: string, bytes: Buffer): Promise<void>;
   /** The bytes, or null when there is no such blob. */
   get(name: string): Promise<Buffer | null>;
   delete(name: string): Promise<void>;
   /** Throws when the backend cannot be written (for /health). */
   check(): Promise<void>;
+  /** Lets go of connections, if the backend holds any. */
+  close?(): void;
 }
 
 /** Files under one folder, sharded by the first two characters of the name. */
 export class FileBlobs implements BlobBackend {
+  readonly kind = 'filesystem';
   constructor(private dir: string) {}
 
   private pathOf(name: string) {

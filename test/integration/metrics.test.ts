@@ -1,7 +1,10 @@
+import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MODELS } from '../../src/catalog/models.js';
 import type { ModelEntry } from '../../src/catalog/types.js';
 import type { AppOptions } from '../../src/server/app.js';
@@ -41,10 +44,19 @@ describe('GET /metrics', () => {
   const generate = (body: Record<string, unknown>) =>
     t.call('/v1/openai/images/generations', { method: 'POST', auth: ADMIN_KEY, json: { model: 'acme/shared', prompt: 'metrics', size: '64x64', response_format: 'b64_json', ...body } });
 
+  // A short breaker cooldown, so the circuit test waits for it to pass instead of faking it.
+  const COOLDOWN_SECONDS = 2;
+  let configDir: string;
   beforeAll(async () => {
-    t = await startTestServer({}, { providers: [new ScriptedProvider('test'), new ScriptedProvider('alpha'), new ScriptedProvider('beta')], models: [base, shared] });
+    configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixelrouter-metrics-'));
+    const config = path.join(configDir, 'config.json');
+    fs.writeFileSync(config, JSON.stringify({ routing: { breaker_cooldown_seconds: COOLDOWN_SECONDS } }));
+    t = await startTestServer({ PIXELROUTER_CONFIG: config }, { providers: [new ScriptedProvider('test'), new ScriptedProvider('alpha'), new ScriptedProvider('beta')], models: [base, shared] });
   });
-  afterAll(async () => t?.close());
+  afterAll(async () => {
+    await t?.close();
+    fs.rmSync(configDir, { recursive: true, force: true });
+  });
 
   it('counts requests, upstream failures, images and cost with exact values', async () => {
     expect((await generate({ n: 2 })).status).toBe(200); // alpha makes 2
@@ -99,19 +111,18 @@ describe('GET /metrics', () => {
   it('shows each provider circuit as 0 closed, 2 open, 1 half-open', async () => {
     const state = async (provider: string) => sample(await scrape(), 'pixelrouter_circuit_breaker_state', { provider });
     const breaker = t.server.services.breaker;
-    breaker.success('alpha');
+    await breaker.success('alpha');
     expect(await state('alpha')).toBe(0);
     expect(await state('beta')).toBe(0);
     for (let i = 0; i < 5; i++) await generate({ prompt: 'fail@alpha:overloaded' });
-    expect(breaker.status('alpha')).toBe('open');
+    expect(await breaker.status('alpha')).toBe('open');
     expect(await state('alpha')).toBe(2);
     expect(await state('beta')).toBe(0);
     // A request while open skips alpha, which is counted as circuit_open.
     expect((await generate({})).headers.get('x-pixelrouter-provider')).toBe('beta');
     expect(sample(await scrape(), 'pixelrouter_upstream_errors_total', { provider: 'alpha', kind: 'circuit_open' })).toBe(1);
-    // Pretend the cooldown passed: half-open until a probe succeeds.
-    (breaker as unknown as { state: Map<string, { openUntil: number }> }).state.get('alpha')!.openUntil = 0;
-    expect(await state('alpha')).toBe(1);
+    // Once the cooldown has passed: half-open until a probe succeeds.
+    await vi.waitFor(async () => expect(await state('alpha')).toBe(1), { timeout: 5 * COOLDOWN_SECONDS * 1000, interval: 100 });
     expect((await generate({})).headers.get('x-pixelrouter-provider')).toBe('alpha');
     expect(await state('alpha')).toBe(0);
   });

@@ -116,6 +116,6 @@ describe('model listing', () => {
   it('GET /health reports the database and storage', async () => {
     const { status, body } = await getJson('/health');
     expect(status).toBe(200);
-    expect(body).toEqual({ status: 'ok', database: { status: 'ok', kind: 'pglite' }, storage: { status: 'ok' } });
+    expect(body).toEqual({ status: 'ok', database: { status: 'ok', kind: 'pglite' }, storage: { status: 'ok', kind: 'filesystem' } });
   });
 });

@@ -1,5 +1,8 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MODELS } from '../../src/catalog/models.js';
 import type { ModelEntry } from '../../src/catalog/types.js';
 import { ScriptedProvider } from '../helpers/providers.js';
@@ -15,16 +18,26 @@ const shared: ModelEntry = { ...base, id: 'acme/shared', aliases: [], curatedRan
 const fanned: ModelEntry = { ...base, id: 'acme/one-per-call', aliases: [], curatedRank: 5, providers: [offer('alpha', 10_000, 1)] };
 const sizes: ModelEntry = { ...base, id: 'acme/listed', aliases: [], providers: [{ ...offer('alpha', 10_000), capabilities: { ...offer('alpha', 10_000).capabilities, sizes: { kind: 'list', sizes: ['1024x1024', '1536x1024', '1024x1536'] }, quality: false } }] };
 
+// A short breaker cooldown, so the circuit test waits for it to pass instead of faking it.
+const COOLDOWN_SECONDS = 2;
+
 let t: TestServer;
 let providers: Record<string, ScriptedProvider>;
+let configDir: string;
 beforeAll(async () => {
+  configDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixelrouter-routing-'));
+  const config = path.join(configDir, 'config.json');
+  fs.writeFileSync(config, JSON.stringify({ routing: { breaker_cooldown_seconds: COOLDOWN_SECONDS } }));
   providers = { test: new ScriptedProvider('test'), alpha: new ScriptedProvider('alpha'), beta: new ScriptedProvider('beta'), gamma: new ScriptedProvider('gamma') };
-  t = await startTestServer({}, { providers: Object.values(providers), models: [base, shared, fanned, sizes] });
+  t = await startTestServer({ PIXELROUTER_CONFIG: config }, { providers: Object.values(providers), models: [base, shared, fanned, sizes] });
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  fs.rmSync(configDir, { recursive: true, force: true });
+});
 // Each test starts with every circuit closed (the failures of one test would open them for the next).
-beforeEach(() => {
-  for (const id of Object.keys(providers)) t.server.services.breaker.success(id);
+beforeEach(async () => {
+  for (const id of Object.keys(providers)) await t.server.services.breaker.success(id);
 });
 
 // The admin key draws on no account, so routing is tested apart from billing (billing.test.ts covers that).
@@ -98,14 +111,14 @@ describe('routing', () => {
   it('opens the circuit after repeated failures, skips the provider, then probes it after the cooldown', async () => {
     const breaker = t.server.services.breaker;
     for (let i = 0; i < 5; i++) await generate({ prompt: 'fail@alpha:overloaded' });
-    expect(breaker.status('alpha')).toBe('open');
+    expect(await breaker.status('alpha')).toBe('open');
     const skipped = await generate({});
     expect(skipped.headers.get('x-pixelrouter-provider')).toBe('beta');
     expect((await lastRecord()).attempts[0]).toMatchObject({ provider: 'alpha', error_code: 'circuit_open' });
-    // Pretend the cooldown passed: one probe goes to alpha and closes the circuit.
-    (breaker as unknown as { state: Map<string, { openUntil: number }> }).state.get('alpha')!.openUntil = 0;
+    // Once the cooldown has passed, one probe goes to alpha and closes the circuit.
+    await vi.waitFor(async () => expect(await breaker.status('alpha')).toBe('half-open'), { timeout: 5 * COOLDOWN_SECONDS * 1000, interval: 100 });
     expect((await generate({})).headers.get('x-pixelrouter-provider')).toBe('alpha');
-    expect(breaker.status('alpha')).toBe('closed');
+    expect(await breaker.status('alpha')).toBe('closed');
   });
 
   it('fans n out over one-image-per-call providers, and returns and charges a partial success', async () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../src/catalog/models.js';
 import type { ProviderOffer } from '../../src/catalog/types.js';
-import { CircuitBreaker } from '../../src/routing/breaker.js';
 import { fitSize } from '../../src/routing/fit.js';
 import { LatencyTracker, orderOffers } from '../../src/routing/strategy.js';
 
@@ -50,29 +49,5 @@ describe('size fitting', () => {
     expect(fitSize(range, { width: 1000, height: 2000 }).size).toEqual({ width: 992, height: 1440 }); // nearest multiple of 32, clamped
     expect(fitSize(range, { width: 100, height: 300 }).size).toEqual({ width: 256, height: 288 });
     expect(fitSize({ kind: 'aspect', ratios: ['1:1'] }, { width: 1000, height: 700 })).toEqual({ size: { width: 1000, height: 700 } });
-  });
-});
-
-describe('circuit breaker', () => {
-  it('opens after the threshold, lets one probe through after the cooldown, and closes on success', () => {
-    let now = 0;
-    const breaker = new CircuitBreaker(3, 1000, () => now);
-    for (let i = 0; i < 3; i++) {
-      expect(breaker.allow('p')).toBe(true);
-      breaker.failure('p');
-    }
-    expect(breaker.status('p')).toBe('open');
-    expect(breaker.allow('p')).toBe(false);
-    now = 1001;
-    expect(breaker.status('p')).toBe('half-open');
-    expect(breaker.allow('p')).toBe(true); // the probe
-    expect(breaker.allow('p')).toBe(false); // only one
-    breaker.failure('p');
-    expect(breaker.status('p')).toBe('open'); // a failed probe opens it again
-    now = 2100;
-    expect(breaker.allow('p')).toBe(true);
-    breaker.success('p');
-    expect(breaker.status('p')).toBe('closed');
-    expect(breaker.allow('other')).toBe(true);
   });
 });

@@ -19,6 +19,6 @@ export async function healthRoutes(app: FastifyInstance, { services }: { service
     ]);
     const ok = database.status === 'ok' && storage.status === 'ok';
     reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'error', database: { ...database, kind: services.db.kind }, storage };
+    return { status: ok ? 'ok' : 'error', database: { ...database, kind: services.db.kind }, storage: { ...storage, kind: services.blobs.kind } };
   });
 }

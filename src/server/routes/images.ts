@@ -64,6 +64,8 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
       if (!reply.raw.writableFinished) controller.abort();
     };
     reply.raw.on('close', onClose);
+    // Shutdown aborts it too, and waits until its answer is out (its money is settled before that).
+    reply.raw.once('close', services.inFlight.add(controller));
     try {
       const imageRequest = await readImageRequest(request, services.config.maxUploadBytes).catch(async (error: unknown) => {
         await recordRejected(services, principal, endpoint, request, error, startedAt).catch(() => {});
