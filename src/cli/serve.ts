@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { ConfigError, type Config } from '../config.js';
+import { serveClusterMetrics } from '../metrics/cluster.js';
 import { startServer, type RunningServer } from '../server/start.js';
 
 /** What a worker tells the primary once it listens. */
@@ -53,6 +54,7 @@ async function runPrimary(config: Config, count: number) {
   // primary passes each connection on, and one passed to a worker in the instant it dies is lost
   // (the client waits until its own timeout); here a dead worker loses only what it had accepted.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
+  serveClusterMetrics();
   let stopping = false;
   const started = new Map<Worker, number>();
   const fork = () => {

@@ -35,6 +35,6 @@ export function registerMetrics(app: FastifyInstance, services: Services) {
       if (!given || !secretsEqual(given, key)) throw invalidApiKey('This endpoint needs Authorization: Bearer <PIXELROUTER_METRICS_KEY>');
     }
     reply.type(metrics.registry.contentType);
-    return metrics.registry.metrics();
+    return metrics.text();
   });
 }

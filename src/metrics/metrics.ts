@@ -1,6 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { ImageProvider } from '../providers/types.js';
 import type { CircuitBreaker } from '../routing/breaker.js';
+import { clusterMetrics } from './cluster.js';
 
 // Image requests take seconds to minutes; the HTTP ones range from a millisecond to the same.
 const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -32,6 +33,8 @@ export class Metrics {
       help: 'Circuit breaker state per provider: 0 closed, 1 half-open, 2 open',
       labelNames: ['provider'],
       registers: this.registers,
+      // Every worker reads the same shared state: across a cluster, the highest is the answer, not the sum.
+      aggregator: 'max',
       async collect() {
         const ids = [...providers].filter(([, provider]) => provider.isAvailable()).map(([id]) => id);
         const states = await Promise.all(ids.map((id) => breaker.status(id)));
@@ -39,5 +42,12 @@ export class Metrics {
       },
     });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  private readonly wholeCluster = clusterMetrics(this.registry);
+
+  /** The text a scrape gets: this server's series, or, in a worker of `serve --workers`, every worker's summed. */
+  async text(): Promise<string> {
+    return this.wholeCluster ? this.wholeCluster() : this.registry.metrics();
   }
 }

@@ -19,8 +19,8 @@ import type { RoutingPolicy } from '../routing/policy.js';
 import { LatencyTracker } from '../routing/strategy.js';
 import { FileBlobs, type BlobBackend } from '../storage/blobs.js';
 import { ImageStore } from '../storage/imageStore.js';
-import { InFlight } from './inFlight.js';
 import { S3Blobs } from '../storage/s3.js';
+import { InFlight } from './inFlight.js';
 
 /** Everything a running server holds, built once from the configuration. */
 export interface Services {
@@ -53,42 +53,40 @@ export interface ServiceOverrides {
 }
 
 export async function createServices(config: Config, overrides: ServiceOverrides = {}): Promise<Services> {
-  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
-  const limits = await createLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix }).catch(async (error) => {
-    await db.close();
+  // What is opened is closed again if a later step fails, so a refused start leaves no connection behind.
+  const opened: Array<() => unknown> = [];
+  try {
+    return await openServices(config, overrides, opened);
+  } catch (error) {
+    for (const close of [...opened].reverse()) await Promise.resolve().then(close).catch(() => {});
     throw error;
-  });
+  }
+}
+
+async function openServices(config: Config, overrides: ServiceOverrides, opened: Array<() => unknown>): Promise<Services> {
   const builtIn = new Set(PROVIDER_MODULES.map((m) => m.id));
   const clash = config.upstreams.find((u) => builtIn.has(u.id));
-  if (clash) {
-    await db.close();
-    throw new ConfigError(`PIXELROUTER_CONFIG: upstream id '${clash.id}' is taken by a built-in provider`);
-  }
+  if (clash) throw new ConfigError(`PIXELROUTER_CONFIG: upstream id '${clash.id}' is taken by a built-in provider`);
+  const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  opened.push(() => db.close());
+  const limits = await createLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
+  opened.push(() => limits.close());
+  // With Redis the breaker state is shared by every process (its own connection, like the limits).
+  const breaker = await createBreaker(config.routing, config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisPrefix } : undefined);
+  opened.push(() => breaker.close());
+  const blobs: BlobBackend = config.s3 ? new S3Blobs(config.s3) : new FileBlobs(path.join(config.dataDir, 'images'));
+  opened.push(() => blobs.close?.());
+  // A wrong bucket or key fails at start, like a wrong database or Redis URL, not at the first image.
+  if (config.s3) await blobs.check();
+
   const modules = [...PROVIDER_MODULES, ...config.upstreams.map(compatibleModule)];
   const providers = overrides.providers
     ? new Map(overrides.providers.map((p) => [p.id, p]))
     : buildProviders(modules, config.env, { maxDownloadBytes: config.maxDownloadBytes, pollIntervalMs: config.pollIntervalMs });
   const pricing: PricingPolicy = { marginPercent: config.marginPercent };
   const catalog = new Catalog(overrides.models ?? mergeModels(modules), (id) => providers.get(id)?.isAvailable() ?? false, pricing, config.priceOverrides);
-  const blobs: BlobBackend = config.s3 ? new S3Blobs(config.s3) : new FileBlobs(path.join(config.dataDir, 'images'));
-  // A wrong bucket or key fails at start, like a wrong database or Redis URL, not at the first image.
-  if (config.s3) {
-    await blobs.check().catch(async (error) => {
-      blobs.close?.();
-      await limits.close();
-      await db.close();
-      throw error;
-    });
-  }
   const store = new ImageStore(db, blobs, config.urlTtlSeconds);
   const ledger = new Ledger(db);
-  // With Redis the breaker state is shared by every process (its own connection, like the limits).
-  const breaker = await createBreaker(config.routing, config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisPrefix } : undefined).catch(async (error) => {
-    blobs.close?.();
-    await limits.close();
-    await db.close();
-    throw error;
-  });
   const metrics = new Metrics(breaker, providers);
 
   // Money reserved by a process that crashed goes back to its account. The embedded database has
@@ -124,10 +122,7 @@ export async function createServices(config: Config, overrides: ServiceOverrides
     async close() {
       clearInterval(reconciler);
       stopSweeper();
-      blobs.close?.();
-      await limits.close();
-      await breaker.close();
-      await db.close();
+      for (const close of [...opened].reverse()) await close();
     },
   };
 }

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -50,6 +51,17 @@ async function start(env: Record<string, string>, args: string[] = []) {
   const server = await spawnServer({ PIXELROUTER_DATA_DIR: dataDir, ...env }, args);
   cleanups.push(() => server.stop('SIGKILL'));
   return { server, dataDir };
+}
+
+/** POSTs JSON on a connection of its own (no keep-alive pool), so each request may go to another worker. */
+function onNewConnection(url: string, key: string, json: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const body = JSON.stringify(json);
+    const request = http.request(url, { method: 'POST', agent: false, timeout: 60_000, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume().on('end', () => resolve(response.statusCode!));
+    });
+    request.on('timeout', () => request.destroy(new Error('timeout'))).on('error', reject).end(body);
+  });
 }
 
 function client(base: string, key: string) {
@@ -163,7 +175,14 @@ describe('pixelrouter serve --workers 2', () => {
     expect(first).toHaveLength(2);
 
     const generate = () => client(server.url, key!)('/v1/openai/images/generations', { model: 'test/test', prompt: 'workers', size: '64x64', response_format: 'b64_json' });
-    expect((await generate()).status).toBe(200);
+    // Each on a connection of its own, at once, so that both workers take some.
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => onNewConnection(`${server.url}/v1/openai/images/generations`, key!, { model: 'test/test', prompt: 'workers', size: '64x64', response_format: 'b64_json' })));
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    // Whichever worker takes a scrape, it answers for both.
+    for (let i = 0; i < 3; i++) {
+      const text = await (await fetch(`${server.url}/metrics`, { headers: { connection: 'close' } })).text();
+      expect(text).toContain('pixelrouter_image_requests_total{model="test/test",provider="test",status="200"} 20');
+    }
 
     process.kill(first[0]!, 'SIGKILL');
     // Requests keep being answered by the other worker while the primary starts a new one.
