@@ -1,5 +1,15 @@
 /** The shapes of the API's answers that the dashboard reads (see the README's Endpoints). */
 
+// Where the server declares the exact JSON it sends, take its type instead of a copy that can drift.
+// Type-only: erased at build, so nothing from the server's source reaches the bundle.
+import type { ApiKeyInfo } from '../../src/auth/keys.js';
+import type { AccountInfo } from '../../src/billing/ledger.js';
+import type { ImageResponseBody } from '../../src/pipeline/imagePipeline.js';
+
+export type KeyInfo = ApiKeyInfo;
+export type Account = AccountInfo;
+export type ImageResponse = ImageResponseBody;
+
 export type Pricing =
   | { type: 'fixed'; value: number }
   | { type: 'per_megapixel'; value: number }
@@ -23,17 +33,6 @@ export interface Model {
   supported_params: { quality: boolean; edit: boolean; mask: boolean; n: boolean };
   free: boolean;
   available: boolean;
-}
-
-export interface ImageResponse {
-  created: number;
-  data: Array<{ url?: string; b64_json?: string; revised_prompt?: string }>;
-  latency: number;
-  cost: number;
-  output_format: string;
-  size: string;
-  quality: string;
-  warnings?: string[];
 }
 
 export interface UsageRecord {
@@ -65,35 +64,8 @@ export interface UsagePage {
   next_cursor: string | null;
 }
 
-export interface KeyInfo {
-  id: string;
-  name: string;
-  hint: string;
-  account_id: string;
-  enabled: boolean;
-  expires_at: string | null;
-  allowed_models: string[] | null;
-  rate_limit_rpm: number | null;
-  concurrency_limit: number | null;
-  spend_limit_usd: number | null;
-  daily_spend_limit_usd: number | null;
-  spent_usd: number;
-  created_at: string;
-  revoked_at: string | null;
-}
-
 /** What a key's limits look like in the admin API; null is no limit. */
 export type KeyLimits = Pick<KeyInfo, 'rate_limit_rpm' | 'concurrency_limit' | 'spend_limit_usd' | 'daily_spend_limit_usd' | 'allowed_models' | 'expires_at'>;
-
-export interface Account {
-  id: string;
-  name: string;
-  balance_usd: number;
-  reserved_usd: number;
-  deposits_usd: number;
-  charges_usd: number;
-  created_at: string;
-}
 
 export interface Credits {
   remaining_credits: number;

@@ -4,16 +4,11 @@
  * https://docs.x.ai/developers/model-capabilities/images/generation
  */
 
+// xAI copies OpenAI's paths (/images/generations, /images/edits), so the URLs are built the same way.
+// Only the body differs: xAI's edits take input images as `image: {url}` or, for several,
+// `images: [{url}]` (data URIs allowed), in JSON.
+export { endpointUrl, type Endpoint } from '../openai/api.js';
+
 export const DEFAULT_BASE_URL = 'https://api.x.ai/v1';
-
-export const PATHS = {
-  generations: '/images/generations',
-  /** Input images as `image: {url}` or, for several, `images: [{url}]` (data URIs allowed). */
-  edits: '/images/edits',
-} as const;
-
-export type Endpoint = keyof typeof PATHS;
-
-export const endpointUrl = (baseUrl: string, endpoint: Endpoint) => `${baseUrl.replace(/\/+$/, '')}${PATHS[endpoint]}`;
 
 export const authHeaders = (apiKey: string) => ({ authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' });
