@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '../api/errors.js';
 import type { ImageRequest } from '../api/imageRequest.js';
-import type { Database } from '../db/index.js';
+import type { Database, Queryable } from '../db/index.js';
 
 /** JSON with sorted keys, so the same parameters always hash the same. */
 const canonical = (value: unknown): string =>
@@ -20,7 +20,7 @@ export function requestFingerprint(endpoint: string, request: ImageRequest): str
 
 export type IdempotencyStart =
   | { kind: 'new' }
-  | { kind: 'replay'; status: number; body: unknown };
+  | { kind: 'replay'; status: number; body: unknown; provider: string | null };
 
 const conflict = (message: string) => new ApiError(409, 'invalid_request_error', 'idempotency_conflict', message);
 
@@ -39,8 +39,8 @@ export class IdempotencyStore {
       [owner, key, bodyHash],
     );
     if (inserted[0]) return { kind: 'new' };
-    const rows = await this.db.query<{ body_hash: string; state: string; http_status: number | null; response: unknown }>(
-      'SELECT body_hash, state, http_status, response FROM idempotency_keys WHERE key_id = $1 AND idempotency_key = $2',
+    const rows = await this.db.query<{ body_hash: string; state: string; http_status: number | null; response: unknown; provider: string | null }>(
+      'SELECT body_hash, state, http_status, response, provider FROM idempotency_keys WHERE key_id = $1 AND idempotency_key = $2',
       [owner, key],
     );
     const row = rows[0];
@@ -50,14 +50,18 @@ export class IdempotencyStore {
     if (row.response === null) {
       throw conflict('This Idempotency-Key was already used; its b64_ephemeral response was not kept, so it cannot be replayed');
     }
-    return { kind: 'replay', status: row.http_status ?? 200, body: row.response };
+    return { kind: 'replay', status: row.http_status ?? 200, body: row.response, provider: row.provider };
   }
 
-  /** Stores the answer; `null` for b64_ephemeral answers, which are never written anywhere. */
-  async complete(owner: string, key: string, status: number, body: unknown | null): Promise<void> {
-    await this.db.query(
-      "UPDATE idempotency_keys SET state = 'done', http_status = $3, response = $4 WHERE key_id = $1 AND idempotency_key = $2",
-      [owner, key, status, body === null ? null : JSON.stringify(body)],
+  /**
+   * Stores the answer; `null` for b64_ephemeral answers, which are never written anywhere. Run in the
+   * transaction that charges the request (`tx`), so a crash cannot leave a charge whose key still
+   * looks unfinished and would let a retry be charged again.
+   */
+  async complete(owner: string, key: string, answer: { status: number; body: unknown | null; provider: string }, tx: Queryable = this.db): Promise<void> {
+    await tx.query(
+      "UPDATE idempotency_keys SET state = 'done', http_status = $3, response = $4, provider = $5 WHERE key_id = $1 AND idempotency_key = $2",
+      [owner, key, answer.status, answer.body === null ? null : JSON.stringify(answer.body), answer.provider],
     );
   }
 

@@ -122,4 +122,9 @@ export const MIGRATIONS: Migration[] = [
       )`,
     ],
   },
+  {
+    id: 3,
+    name: 'the provider of a stored idempotent answer (for its replayed headers)',
+    statements: ['ALTER TABLE idempotency_keys ADD COLUMN provider text'],
+  },
 ];

@@ -23,7 +23,10 @@ export interface Limits {
   readonly kind: 'memory' | 'redis';
 }
 
+/** Redis's concurrency slots lapse after this unless `slotTtlMs` is given (a slot outliving any request is a crashed process's). */
+const DEFAULT_SLOT_TTL_MS = 10 * 60 * 1000;
+
 /** Redis when a URL is given (connected now, so a bad URL fails at start), otherwise memory. */
-export async function createLimits(options: { redisUrl?: string; keyPrefix?: string }): Promise<Limits> {
-  return options.redisUrl ? redisLimits(options.redisUrl, options.keyPrefix ?? 'pixelrouter:') : memoryLimits();
+export async function createLimits(options: { redisUrl?: string; keyPrefix?: string; slotTtlMs?: number }): Promise<Limits> {
+  return options.redisUrl ? redisLimits(options.redisUrl, options.keyPrefix ?? 'pixelrouter:', options.slotTtlMs ?? DEFAULT_SLOT_TTL_MS) : memoryLimits();
 }

@@ -1,33 +1,25 @@
+import { randomUUID } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { Limits } from './index.js';
 import { positiveInteger, rateConsumer } from './rate.js';
 
 const CONNECT_TIMEOUT_MS = 5000;
-/** A crashed process never releases its slots; its counters expire this long after the last acquire. */
-const CONCURRENCY_TTL_MS = 10 * 60 * 1000;
 
-// Atomic, so two processes racing for the last slot cannot both get it. Returns {allowed, current}.
+// Each slot is a member of a sorted set scored by when it lapses, so a slot a crashed process never
+// released frees itself after `slotTtlMs` whatever traffic the bucket gets (a plain counter's expiry
+// is pushed back by every acquire, and a busy key would stay full forever). The script is atomic, so
+// two processes racing for the last slot cannot both get it. Returns {allowed, current}.
 const ACQUIRE = `
-local n = redis.call('INCR', KEYS[1])
-if n > tonumber(ARGV[1]) then
-  redis.call('DECR', KEYS[1])
-  return {0, n - 1}
-end
-redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return {1, n}`;
-
-// Never below zero: after the safety expiry the key is gone and a late release is a no-op.
-const RELEASE = `
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n <= 1 then
-  redis.call('DEL', KEYS[1])
-  return 0
-end
-return redis.call('DECR', KEYS[1])`;
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[2]) then return {0, n} end
+redis.call('ZADD', KEYS[1], ARGV[3], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return {1, n + 1}`;
 
 /** Limits shared by every process using the same Redis and key prefix. */
-export async function redisLimits(url: string, keyPrefix: string): Promise<Limits> {
+export async function redisLimits(url: string, keyPrefix: string, slotTtlMs: number): Promise<Limits> {
   const client = await openRedis(url);
 
   return {
@@ -38,17 +30,18 @@ export async function redisLimits(url: string, keyPrefix: string): Promise<Limit
     async acquireConcurrency(bucket, max) {
       positiveInteger(max, 'max');
       const key = `${keyPrefix}concurrency:${bucket}`;
-      const [ok, current] = (await client.eval(ACQUIRE, 1, key, max, CONCURRENCY_TTL_MS)) as [number, number];
+      const slot = randomUUID();
+      const now = Date.now();
+      const [ok, current] = (await client.eval(ACQUIRE, 1, key, now, max, now + slotTtlMs, slot, slotTtlMs)) as [number, number];
       if (!ok) return { allowed: false, current, release: async () => {} };
       let released = false;
       return {
         allowed: true,
         current,
         async release() {
-          // Marked first: if the call fails we may leak one slot until the expiry, but never free two.
           if (released) return;
           released = true;
-          await client.eval(RELEASE, 1, key);
+          await client.zrem(key, slot);
         },
       };
     },

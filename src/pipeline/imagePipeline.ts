@@ -7,6 +7,7 @@ import { actualCost, estimateMaxCost, type PricingPolicy } from '../billing/pric
 import type { Attempt, UsageLog, UsageRecord } from '../billing/usage.js';
 import type { Catalog } from '../catalog/catalog.js';
 import type { ModelEntry, ProviderOffer } from '../catalog/types.js';
+import type { Database, Queryable } from '../db/index.js';
 import { normalizeOutput } from '../images/transcode.js';
 import type { ImageProvider } from '../providers/types.js';
 import type { CircuitBreaker } from '../routing/breaker.js';
@@ -17,6 +18,7 @@ import { orderOffers, type LatencyTracker } from '../routing/strategy.js';
 import type { ImageStore } from '../storage/imageStore.js';
 
 export interface PipelineDeps {
+  db: Database;
   catalog: Catalog;
   providers: Map<string, ImageProvider>;
   store: ImageStore;
@@ -37,6 +39,8 @@ export interface RequestContext {
   /** Aborted when the client goes away. */
   signal: AbortSignal;
   startedAt: number;
+  /** Runs inside the transaction that charges a successful request (the route stores its idempotent answer there). */
+  onCharged?: (tx: Queryable, result: ImageResult) => Promise<void>;
 }
 
 export interface ImageResponseBody {
@@ -204,23 +208,21 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
       if (image.revisedPrompt) item.revised_prompt = image.revisedPrompt;
       data.push(item);
     }
-    size = formatSize(produced);
+    const madeSize = formatSize(produced);
+    size = madeSize;
     const cost = actualCost(result.offer.price!, request, result.size, data.length, result.usage, deps.pricing);
-    const charged = await finish(deps, reservation, cost, record({ status: 'success', httpStatus: 200, errorCode: null, images: data.length, outputIds }));
-    return {
+    const created = Math.floor(Date.now() / 1000);
+    const latency = Date.now() - ctx.startedAt;
+    const answer = (charged: number): ImageResult => ({
       provider: result.offer.provider,
       costMicros: charged,
       body: {
-        created: Math.floor(Date.now() / 1000),
-        data,
-        latency: Date.now() - ctx.startedAt,
-        cost: charged / 1_000_000,
-        output_format: request.outputFormat,
-        size,
-        quality: request.quality,
+        created, data, latency, cost: charged / 1_000_000, output_format: request.outputFormat, size: madeSize, quality: request.quality,
         ...(warnings.length > 0 && { warnings }),
       },
-    };
+    });
+    const success = record({ status: 'success', httpStatus: 200, errorCode: null, images: data.length, outputIds });
+    return answer(await finish(deps, reservation, cost, success, ctx.onCharged && ((tx, charged) => ctx.onCharged!(tx, answer(charged)))));
   } catch (caught) {
     // A client that went away is not a server error: record it as such and stop. A shutdown aborts
     // with its own ApiError, which the client still receives.
@@ -238,14 +240,18 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
 }
 
 /**
- * Settles the reservation (charging `costMicros`, releasing the rest) and writes the usage record,
- * in one transaction. Without a reservation (free requests, the admin key) only the record is
- * written. Returns what was charged.
+ * Settles the reservation (charging `costMicros`, releasing the rest), writes the usage record and
+ * runs `also`, in one transaction. Without a reservation (free requests, the admin key) nothing is
+ * settled. Returns what was charged.
  */
-async function finish(deps: PipelineDeps, reservation: Reservation | null, costMicros: number, usage: UsageRecord): Promise<number> {
+async function finish(deps: PipelineDeps, reservation: Reservation | null, costMicros: number, usage: UsageRecord, also?: (tx: Queryable, charged: number) => Promise<void>): Promise<number> {
+  const write = async (tx: Queryable, charged: number) => {
+    await deps.usage.record({ ...usage, costMicros: charged }, tx);
+    await also?.(tx, charged);
+  };
   if (!reservation) {
-    await deps.usage.record({ ...usage, costMicros });
+    await deps.db.transaction((tx) => write(tx, costMicros));
     return costMicros;
   }
-  return deps.ledger.settle(reservation.id, costMicros, `${usage.model} x${usage.images}`, (tx, charged) => deps.usage.record({ ...usage, costMicros: charged }, tx));
+  return deps.ledger.settle(reservation.id, costMicros, `${usage.model} x${usage.images}`, write);
 }

@@ -69,7 +69,9 @@ async function openServices(config: Config, overrides: ServiceOverrides, opened:
   if (clash) throw new ConfigError(`PIXELROUTER_CONFIG: upstream id '${clash.id}' is taken by a built-in provider`);
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   opened.push(() => db.close());
-  const limits = await createLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix });
+  // A concurrency slot held longer than any request can last was left by a crashed process.
+  const longestRequestSeconds = Math.max(config.routing.timeoutSeconds, ...Object.values(config.routing.timeouts)) + 60;
+  const limits = await createLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix, slotTtlMs: longestRequestSeconds * 1000 });
   opened.push(() => limits.close());
   // With Redis the breaker state is shared by every process (its own connection, like the limits).
   const breaker = await createBreaker(config.routing, config.redisUrl ? { url: config.redisUrl, keyPrefix: config.redisPrefix } : undefined);
@@ -94,6 +96,8 @@ async function openServices(config: Config, overrides: ServiceOverrides, opened:
   // be mid-request, so only expired reservations are released, now and periodically.
   await ledger.releaseStale(db.kind === 'pglite');
   const idempotency = new IdempotencyStore(db);
+  // Likewise for Idempotency-Keys left pending, so a client's retry after a crash is not refused for long.
+  await idempotency.prune(db.kind === 'pglite' ? 0 : config.reservationTtlSeconds);
   const reconciler = setInterval(() => {
     void ledger.releaseStale(false).catch(() => {});
     void idempotency.prune(config.reservationTtlSeconds).catch(() => {});

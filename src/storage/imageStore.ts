@@ -31,14 +31,16 @@ export class ImageStore {
     const ext = EXTENSIONS[format];
     const name = `${id}.${ext}`;
     const expiresAt = new Date(Date.now() + this.ttlSeconds * 1000);
-    await this.blobs.put(name, bytes);
+    // The row first: a process that dies between the two leaves a row without bytes (a 404 until the
+    // sweeper removes it), never bytes that no row leads the sweeper to.
+    await this.db.query(
+      'INSERT INTO stored_images (id, ext, content_type, byte_size, key_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
+      [id, ext, CONTENT_TYPES[ext], bytes.length, keyId, expiresAt],
+    );
     try {
-      await this.db.query(
-        'INSERT INTO stored_images (id, ext, content_type, byte_size, key_id, expires_at) VALUES ($1, $2, $3, $4, $5, $6)',
-        [id, ext, CONTENT_TYPES[ext], bytes.length, keyId, expiresAt],
-      );
+      await this.blobs.put(name, bytes);
     } catch (error) {
-      await this.blobs.delete(name).catch(() => {});
+      await this.db.query('DELETE FROM stored_images WHERE id = $1', [id]).catch(() => {});
       throw error;
     }
     return { id, name, expiresAt };

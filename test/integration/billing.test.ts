@@ -131,6 +131,9 @@ describe.each(['pglite', 'postgres'] as const)('billing on %s', (engine) => {
     const again = await generate(key, { n: 2 }, { 'idempotency-key': 'order-1' });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // The replay carries the same headers as the answer it repeats.
+    expect(again.headers.get('x-pixelrouter-cost')).toBe(first.headers.get('x-pixelrouter-cost'));
+    expect(again.headers.get('x-pixelrouter-provider')).toBe('test');
     expect(await again.json()).toEqual(firstBody);
     expect((await balance(accountId)).charges_usd).toBe(0.02);
     const different = await generate(key, { n: 3 }, { 'idempotency-key': 'order-1' });
@@ -236,7 +239,7 @@ describe('idempotency keys are pruned', () => {
       await idempotency.begin('k', 'fresh', 'h');
       await idempotency.begin('k', 'stuck', 'h');
       await idempotency.begin('k', 'old', 'h');
-      await idempotency.complete('k', 'old', 200, { ok: true });
+      await idempotency.complete('k', 'old', { status: 200, body: { ok: true }, provider: 'test' });
       await db.query("UPDATE idempotency_keys SET created_at = now() - interval '2 hours' WHERE idempotency_key = 'stuck'");
       await db.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE idempotency_key = 'old'");
       await idempotency.prune(3600);

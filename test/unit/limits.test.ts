@@ -166,6 +166,27 @@ describe('redis limits across processes', () => {
     expect(ttl).toBeLessThanOrEqual(10 * 60 * 1000);
   });
 
+  it("a slot never released (its process crashed) lapses on its own, however busy the bucket", async () => {
+    const short = await createLimits({ redisUrl: REDIS_URL, keyPrefix: PREFIX, slotTtlMs: 600 });
+    try {
+      const b = bucket();
+      await short.acquireConcurrency(b, 2); // never released
+      const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+      // Steady traffic on the bucket must not keep the abandoned slot alive.
+      for (let i = 0; i < 4; i++) {
+        const busy = await short.acquireConcurrency(b, 2);
+        expect(busy).toMatchObject({ allowed: true, current: 2 });
+        await busy.release();
+        await sleep(100);
+      }
+      await sleep(300);
+      const both = [await short.acquireConcurrency(b, 2), await short.acquireConcurrency(b, 2)];
+      expect(both.map((slot) => slot.allowed)).toEqual([true, true]);
+    } finally {
+      await short.close();
+    }
+  });
+
   it('fails with a clear error, without the password, when Redis is unreachable', async () => {
     const started = Date.now();
     const failure = createLimits({ redisUrl: 'redis://:hunter2@127.0.0.1:1' });

@@ -80,6 +80,8 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
         const start = await services.idempotency.begin(owner, idempotencyKey, requestFingerprint(endpoint, imageRequest));
         if (start.kind === 'replay') {
           reply.header('idempotent-replayed', 'true');
+          reply.header('x-pixelrouter-cost', String((start.body as { cost?: unknown })?.cost ?? 0));
+          if (start.provider) reply.header('x-pixelrouter-provider', start.provider);
           return reply.status(start.status).send(start.body);
         }
       }
@@ -90,10 +92,13 @@ export async function imageRoutes(app: FastifyInstance, { services }: { services
           baseUrl: services.config.publicUrl ?? `${request.protocol}://${request.host}`,
           signal: controller.signal,
           startedAt,
+          // In the charging transaction: a crash cannot leave a charged request whose key a retry could run again.
+          onCharged: idempotencyKey
+            ? (tx, result) => services.idempotency.complete(owner, idempotencyKey, {
+              status: 200, body: imageRequest.responseFormat === 'b64_ephemeral' ? null : result.body, provider: result.provider,
+            }, tx)
+            : undefined,
         });
-        if (idempotencyKey) {
-          await services.idempotency.complete(owner, idempotencyKey, 200, imageRequest.responseFormat === 'b64_ephemeral' ? null : result.body);
-        }
         reply.header('x-pixelrouter-cost', String(result.body.cost));
         reply.header('x-pixelrouter-provider', result.provider);
         if (result.body.warnings) reply.header('x-pixelrouter-warnings', asciiJson(result.body.warnings));
