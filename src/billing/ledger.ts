@@ -59,6 +59,53 @@ const toAccount = (row: AccountRow): AccountInfo => ({
   created_at: new Date(row.created_at).toISOString(),
 });
 
+// Each step of the money path is one statement (a request makes two: reserve, then settle), since on
+// the embedded database every statement runs on the event loop. A step runs only when the one before
+// it matched, so the first that does not says why the request was refused.
+
+/** $1 account, $2 amount, $3 key, $4 key spend limit, $5 daily limit, $6 reservation id, $7 TTL seconds. */
+const RESERVE = `
+WITH account AS (
+  UPDATE accounts SET balance_micros = balance_micros - $2, reserved_micros = reserved_micros + $2
+  WHERE id = $1 AND balance_micros >= $2 RETURNING id
+), key AS (
+  UPDATE api_keys SET reserved_micros = reserved_micros + $2
+  WHERE id = $3 AND EXISTS (SELECT 1 FROM account) AND ($4::bigint IS NULL OR spent_micros + reserved_micros + $2 <= $4::bigint)
+  RETURNING id
+), day AS (
+  INSERT INTO key_daily_spend (key_id, day, reserved_micros) SELECT $3, current_date, $2 WHERE EXISTS (SELECT 1 FROM key)
+  ON CONFLICT (key_id, day) DO UPDATE SET reserved_micros = key_daily_spend.reserved_micros + EXCLUDED.reserved_micros
+  WHERE $5::bigint IS NULL OR key_daily_spend.spent_micros + key_daily_spend.reserved_micros + EXCLUDED.reserved_micros <= $5::bigint
+  RETURNING key_id
+), reservation AS (
+  INSERT INTO reservations (id, account_id, key_id, day, amount_micros, expires_at)
+  SELECT $6, $1, $3, current_date, $2, now() + make_interval(secs => $7) WHERE EXISTS (SELECT 1 FROM day)
+  RETURNING id
+)
+SELECT EXISTS (SELECT 1 FROM account) AS account, EXISTS (SELECT 1 FROM key) AS key,
+       EXISTS (SELECT 1 FROM day) AS day, EXISTS (SELECT 1 FROM reservation) AS reserved`;
+
+/** $1 reservation id, $2 what to charge (capped at the reservation), $3 the charge's note. No row: already released. */
+const SETTLE = `
+WITH reservation AS (
+  DELETE FROM reservations WHERE id = $1 RETURNING account_id, key_id, day, amount_micros
+), amounts AS (
+  SELECT account_id, key_id, day, amount_micros AS reserved, LEAST($2::bigint, amount_micros) AS charged FROM reservation
+), account AS (
+  UPDATE accounts a SET reserved_micros = a.reserved_micros - m.reserved, balance_micros = a.balance_micros + m.reserved - m.charged
+  FROM amounts m WHERE a.id = m.account_id RETURNING a.id
+), key AS (
+  UPDATE api_keys k SET reserved_micros = k.reserved_micros - m.reserved, spent_micros = k.spent_micros + m.charged
+  FROM amounts m WHERE k.id = m.key_id RETURNING k.id
+), day AS (
+  UPDATE key_daily_spend d SET reserved_micros = d.reserved_micros - m.reserved, spent_micros = d.spent_micros + m.charged
+  FROM amounts m WHERE d.key_id = m.key_id AND d.day = m.day RETURNING d.key_id
+), charge AS (
+  INSERT INTO ledger_entries (account_id, kind, amount_micros, key_id, request_id, note)
+  SELECT account_id, 'charge', charged, key_id, $1, $3 FROM amounts WHERE charged > 0 RETURNING id
+)
+SELECT charged FROM amounts`;
+
 export class Ledger {
   constructor(private db: Database) {}
 
@@ -103,31 +150,15 @@ export class Ledger {
   /** Reserves the most a request can cost, or throws 402 without changing anything. */
   async reserve(r: ReserveRequest): Promise<Reservation> {
     await this.db.transaction(async (tx) => {
-      const account = await tx.query(
-        'UPDATE accounts SET balance_micros = balance_micros - $2, reserved_micros = reserved_micros + $2 WHERE id = $1 AND balance_micros >= $2 RETURNING id',
-        [r.accountId, r.amountMicros],
-      );
-      if (!account[0]) throw insufficientBalance();
-      const key = await tx.query(
-        'UPDATE api_keys SET reserved_micros = reserved_micros + $2 WHERE id = $1 AND ($3::bigint IS NULL OR spent_micros + reserved_micros + $2 <= $3::bigint) RETURNING id',
-        [r.keyId, r.amountMicros, r.spendLimitMicros],
-      );
-      if (!key[0]) throw insufficientBalance("Insufficient balance: this request would exceed the key's spend limit");
-      const day = await tx.query(
-        `INSERT INTO key_daily_spend (key_id, day, reserved_micros) VALUES ($1, current_date, $2)
-         ON CONFLICT (key_id, day) DO UPDATE SET reserved_micros = key_daily_spend.reserved_micros + EXCLUDED.reserved_micros
-         WHERE $3::bigint IS NULL OR key_daily_spend.spent_micros + key_daily_spend.reserved_micros + EXCLUDED.reserved_micros <= $3::bigint
-         RETURNING key_id`,
-        [r.keyId, r.amountMicros, r.dailySpendLimitMicros],
-      );
-      if (!day[0] || (r.dailySpendLimitMicros !== null && r.amountMicros > r.dailySpendLimitMicros)) {
+      const [step] = await tx.query<{ account: boolean; key: boolean; day: boolean; reserved: boolean }>(RESERVE, [
+        r.accountId, r.amountMicros, r.keyId, r.spendLimitMicros, r.dailySpendLimitMicros, r.id, r.ttlSeconds,
+      ]);
+      // Whatever a step changed before the failing one is rolled back with the transaction.
+      if (!step!.account) throw insufficientBalance();
+      if (!step!.key) throw insufficientBalance("Insufficient balance: this request would exceed the key's spend limit");
+      if (!step!.day || (r.dailySpendLimitMicros !== null && r.amountMicros > r.dailySpendLimitMicros)) {
         throw insufficientBalance("Insufficient balance: this request would exceed the key's daily spend limit");
       }
-      await tx.query(
-        `INSERT INTO reservations (id, account_id, key_id, day, amount_micros, expires_at)
-         VALUES ($1, $2, $3, current_date, $4, now() + make_interval(secs => $5))`,
-        [r.id, r.accountId, r.keyId, r.amountMicros, r.ttlSeconds],
-      );
     });
     return { id: r.id, accountId: r.accountId, keyId: r.keyId, amountMicros: r.amountMicros };
   }
@@ -139,19 +170,8 @@ export class Ledger {
    */
   async settle(reservationId: string, chargeMicros: number, note: string | null, also?: (tx: Queryable, charged: number) => Promise<void>): Promise<number> {
     return this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ account_id: string; key_id: string; day: string; amount_micros: string | number }>(
-        'DELETE FROM reservations WHERE id = $1 RETURNING account_id, key_id, day::text AS day, amount_micros',
-        [reservationId],
-      );
-      let charged = 0;
-      if (rows[0]) {
-        const reserved = Number(rows[0].amount_micros);
-        charged = Math.max(0, Math.min(chargeMicros, reserved));
-        await settleRow(tx, rows[0].account_id, rows[0].key_id, rows[0].day, reserved, charged);
-        if (charged > 0) {
-          await tx.query("INSERT INTO ledger_entries (account_id, kind, amount_micros, key_id, request_id, note) VALUES ($1, 'charge', $2, $3, $4, $5)", [rows[0].account_id, charged, rows[0].key_id, reservationId, note]);
-        }
-      }
+      const [row] = await tx.query<{ charged: string | number }>(SETTLE, [reservationId, Math.max(0, chargeMicros), note]);
+      const charged = row ? Number(row.charged) : 0;
       if (also) await also(tx, charged);
       return charged;
     });
@@ -172,10 +192,4 @@ export class Ledger {
     );
     return rows.map((r) => ({ key_id: r.key_id, charges_micros: Number(r.charges) }));
   }
-}
-
-async function settleRow(tx: Queryable, accountId: string, keyId: string, day: string, reserved: number, charged: number) {
-  await tx.query('UPDATE accounts SET reserved_micros = reserved_micros - $2, balance_micros = balance_micros + $2 - $3 WHERE id = $1', [accountId, reserved, charged]);
-  await tx.query('UPDATE api_keys SET reserved_micros = reserved_micros - $2, spent_micros = spent_micros + $3 WHERE id = $1', [keyId, reserved, charged]);
-  await tx.query('UPDATE key_daily_spend SET reserved_micros = reserved_micros - $3, spent_micros = spent_micros + $4 WHERE key_id = $1 AND day = $2::date', [keyId, day, reserved, charged]);
 }

@@ -189,8 +189,8 @@ export async function runImageRequest(deps: PipelineDeps, request: ImageRequest,
     for (const image of result.images) {
       const bytes = await normalizeOutput(image, { format: request.outputFormat, compression: request.outputCompression, background: request.background });
       if (data.length === 0) {
-        // Report the size actually made (aspect-ratio upstreams choose their own pixels).
-        const meta = await sharp(bytes).metadata();
+        // Report the size actually made (aspect-ratio upstreams choose their own pixels); transcoding keeps it.
+        const meta = image.width && image.height ? image : await sharp(bytes).metadata();
         produced = { width: meta.width ?? produced.width, height: meta.height ?? produced.height };
       }
       const item: ImageResponseBody['data'][number] = {};

@@ -1,4 +1,5 @@
 import sharp from 'sharp';
+import { endsComplete } from '../images/complete.js';
 import { UpstreamError, type UpstreamFailure } from './errors.js';
 import type { GeneratedImage } from './types.js';
 
@@ -150,15 +151,21 @@ export function sniffFormat(bytes: Buffer): GeneratedImage['format'] | null {
   return null;
 }
 
+/**
+ * Bytes as a Blob for a multipart upload. Blob copies what it is given once; wrapping the Buffer in
+ * a new Uint8Array first (to satisfy the DOM typings) would copy every input image twice.
+ */
+export const imageBlob = (bytes: Buffer, type: string) => new Blob([bytes as Uint8Array<ArrayBuffer>], { type });
+
 /** Wraps upstream bytes as a GeneratedImage, converting other formats to PNG; undecodable bytes are a bad response. */
 export async function toGeneratedImage(bytes: Buffer, revisedPrompt?: string): Promise<GeneratedImage> {
   const format = sniffFormat(bytes);
   if (format) {
-    // The header can lie; a thumbnail decode proves the bytes are an image.
-    await sharp(bytes).resize(8, 8).raw().toBuffer().catch(() => {
-      throw new UpstreamError('bad_response', 'the provider returned bytes that are not a valid image');
-    });
-    return { bytes, format, ...(revisedPrompt && { revisedPrompt }) };
+    // The magic number can lie: the header must parse and the file must run to its end marker
+    // (a full decode would cost more than the rest of the request).
+    const meta = endsComplete(bytes, format) ? await sharp(bytes).metadata().catch(() => null) : null;
+    if (!meta?.width || !meta.height) throw new UpstreamError('bad_response', 'the provider returned bytes that are not a valid image');
+    return { bytes, format, width: meta.width, height: meta.height, ...(revisedPrompt && { revisedPrompt }) };
   }
   try {
     return { bytes: await sharp(bytes).png().toBuffer(), format: 'png', ...(revisedPrompt && { revisedPrompt }) };

@@ -6,6 +6,9 @@ export interface GeneratedImage {
   bytes: Buffer;
   /** png, jpeg or webp: what `bytes` holds (see `toGeneratedImage` for other formats). */
   format: 'png' | 'jpeg' | 'webp';
+  /** Pixel size when the adapter already read it (saves decoding the header again). */
+  width?: number;
+  height?: number;
   revisedPrompt?: string;
 }
 

@@ -164,7 +164,7 @@ describe('deepinfra adapter', () => {
     expect(lastRequest().path).toBe('/v1/openai/images/generations');
     expect(lastRequest().headers.authorization).toBe(`Bearer ${KEY}`);
     expect(lastRequest().json).toEqual({ model: 'black-forest-labs/FLUX-1.1-pro', prompt: 'a red fox', n: 1, size: '1440x960', response_format: 'b64_json', user: 'user-42' });
-    expect(result.images).toEqual([{ bytes: served[0], format: 'jpeg' }]);
+    expect(result.images).toEqual([{ bytes: served[0], format: 'jpeg', width: 24, height: 16 }]);
     expect(result.usage).toBeUndefined();
     expect(call.warnings).toEqual([]);
   });

@@ -3,7 +3,7 @@ import sharp from 'sharp';
 import { invalidRequest } from '../../api/errors.js';
 import { formatSize, type InputImage, type Size } from '../../api/imageRequest.js';
 import { canFallBack, UpstreamError } from '../errors.js';
-import { callUpstream, classifyStatus, downloadImage, pollUntil, toGeneratedImage } from '../http.js';
+import { callUpstream, classifyStatus, downloadImage, imageBlob, pollUntil, toGeneratedImage } from '../http.js';
 import type { ProviderModule } from '../module.js';
 import type { GeneratedImage, ImageProvider, ProviderCall, ProviderResult, ProviderSettings } from '../types.js';
 import { authHeaders, DEFAULT_BASE_URL, historyUrl, promptUrl, uploadUrl, viewUrl } from './api.js';
@@ -97,7 +97,7 @@ export class ComfyUIProvider implements ImageProvider {
     const bytes = sendable ? image.bytes : await sharp(image.bytes).png().toBuffer();
     const format = sendable ? image.format : 'png';
     const form = new FormData();
-    form.append('image', new Blob([new Uint8Array(bytes)], { type: `image/${format}` }), `pixelrouter-${randomUUID()}.${format === 'jpeg' ? 'jpg' : format}`);
+    form.append('image', imageBlob(bytes, `image/${format}`), `pixelrouter-${randomUUID()}.${format === 'jpeg' ? 'jpg' : format}`);
     form.append('type', 'input');
     const { body } = await callUpstream<{ name?: unknown; subfolder?: unknown }>(uploadUrl(this.settings.baseUrl), { method: 'POST', headers, body: form, signal });
     if (typeof body?.name !== 'string' || !body.name) throw new UpstreamError('bad_response', 'ComfyUI stored the input image without naming it');

@@ -1,6 +1,6 @@
 import type { ImageProvider, ProviderCall, ProviderResult, ProviderSettings } from '../types.js';
 import { UpstreamError } from '../errors.js';
-import { callUpstream, downloadImage, toGeneratedImage } from '../http.js';
+import { callUpstream, downloadImage, imageBlob, toGeneratedImage } from '../http.js';
 import type { ProviderModule } from '../module.js';
 import type { ProviderModel } from '../../catalog/types.js';
 import { formatSize } from '../../api/imageRequest.js';
@@ -37,8 +37,8 @@ export class OpenAICompatibleProvider implements ImageProvider {
     if (request.images.length > 0) {
       const form = new FormData();
       for (const [name, value] of Object.entries(fields)) form.append(name, String(value));
-      for (const image of request.images) form.append('image[]', new Blob([new Uint8Array(image.bytes)], { type: `image/${image.format}` }), `${image.param}.${image.format}`);
-      if (request.mask) form.append('mask', new Blob([new Uint8Array(request.mask.bytes)], { type: `image/${request.mask.format}` }), `mask.${request.mask.format}`);
+      for (const image of request.images) form.append('image[]', imageBlob(image.bytes, `image/${image.format}`), `${image.param}.${image.format}`);
+      if (request.mask) form.append('mask', imageBlob(request.mask.bytes, `image/${request.mask.format}`), `mask.${request.mask.format}`);
       init = { method: 'POST', headers, body: form, signal: call.signal };
     } else {
       init = { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(fields), signal: call.signal };

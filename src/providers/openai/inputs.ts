@@ -2,6 +2,7 @@ import sharp from 'sharp';
 import { parseSize, type InputImage, type Size } from '../../api/imageRequest.js';
 import type { ProviderCall } from '../types.js';
 import { rulesFor } from './params.js';
+import { imageBlob } from '../http.js';
 
 /**
  * The multipart body of an edit: the fields, the input images and the mask, in the forms OpenAI
@@ -20,14 +21,14 @@ export async function editForm(fields: Record<string, string | number>, call: Pr
   if (rulesFor(call.upstreamModel).family === 'gpt-image') {
     for (const [index, image] of images.entries()) {
       const file = await gptImageFile(image);
-      form.append('image[]', new Blob([new Uint8Array(file.bytes)], { type: `image/${file.format}` }), `image-${index}.${file.format}`);
+      form.append('image[]', imageBlob(file.bytes, `image/${file.format}`), `image-${index}.${file.format}`);
     }
     maskSize = { width: images[0]!.width, height: images[0]!.height };
   } else {
     maskSize = parseSize(String(fields.size));
     maskFit = 'cover';
     const square = await dallE2Image(images[0]!, maskSize.width, call);
-    form.append('image', new Blob([new Uint8Array(square)], { type: 'image/png' }), 'image.png');
+    form.append('image', imageBlob(square, 'image/png'), 'image.png');
   }
 
   if (mask) {
@@ -35,7 +36,7 @@ export async function editForm(fields: Record<string, string | number>, call: Pr
     if (mask.width !== first.width || mask.height !== first.height) {
       call.warn(`the mask (${mask.width}x${mask.height}) was resized to the first image's ${first.width}x${first.height}: OpenAI needs them the same size`);
     }
-    form.append('mask', new Blob([new Uint8Array(await openAiMask(mask, maskSize, maskFit))], { type: 'image/png' }), 'mask.png');
+    form.append('mask', imageBlob(await openAiMask(mask, maskSize, maskFit), 'image/png'), 'mask.png');
   }
   return form;
 }

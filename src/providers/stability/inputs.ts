@@ -3,6 +3,7 @@ import { invalidRequest } from '../../api/errors.js';
 import type { InputImage } from '../../api/imageRequest.js';
 import type { ProviderCall } from '../types.js';
 import type { StabilityRequest } from './params.js';
+import { imageBlob } from '../http.js';
 
 /**
  * The multipart body of a Stability request: the text fields, then the input image and (for
@@ -15,10 +16,10 @@ export async function buildForm({ service, fields }: StabilityRequest, call: Pro
   const image = images[0];
   if (!image) return form;
   const file = await imageFile(image);
-  form.append('image', new Blob([new Uint8Array(file.bytes)], { type: `image/${file.format}` }), `image.${file.format}`);
+  form.append('image', imageBlob(file.bytes, `image/${file.format}`), `image.${file.format}`);
   if (service !== 'inpaint') return form;
   if (mask) {
-    form.append('mask', new Blob([new Uint8Array(await stabilityMask(mask))], { type: 'image/png' }), 'mask.png');
+    form.append('mask', imageBlob(await stabilityMask(mask), 'image/png'), 'mask.png');
   } else if ((await sharp(file.bytes).stats()).isOpaque) {
     // Without a mask Stability derives one from the image's alpha channel: an opaque image marks nothing.
     throw invalidRequest('Inpainting needs a mask, or an input image whose transparent pixels mark the area to repaint', 'mask', 'missing_required_parameter');
