@@ -85,7 +85,12 @@ WITH account AS (
 SELECT EXISTS (SELECT 1 FROM account) AS account, EXISTS (SELECT 1 FROM key) AS key,
        EXISTS (SELECT 1 FROM day) AS day, EXISTS (SELECT 1 FROM reservation) AS reserved`;
 
-/** $1 reservation id, $2 what to charge (capped at the reservation), $3 the charge's note. No row: already released. */
+/**
+ * $1 reservation id, $2 what to charge (capped at the reservation), $3 the charge's note. No row:
+ * already released. Each update waits on the one before (EXISTS), so rows are locked in the same
+ * order as RESERVE locks them (account, key, day): PostgreSQL runs unreferenced data-modifying CTEs
+ * in no promised order, and two requests locking in opposite orders deadlock.
+ */
 const SETTLE = `
 WITH reservation AS (
   DELETE FROM reservations WHERE id = $1 RETURNING account_id, key_id, day, amount_micros
@@ -96,15 +101,15 @@ WITH reservation AS (
   FROM amounts m WHERE a.id = m.account_id RETURNING a.id
 ), key AS (
   UPDATE api_keys k SET reserved_micros = k.reserved_micros - m.reserved, spent_micros = k.spent_micros + m.charged
-  FROM amounts m WHERE k.id = m.key_id RETURNING k.id
+  FROM amounts m WHERE k.id = m.key_id AND EXISTS (SELECT 1 FROM account) RETURNING k.id
 ), day AS (
   UPDATE key_daily_spend d SET reserved_micros = d.reserved_micros - m.reserved, spent_micros = d.spent_micros + m.charged
-  FROM amounts m WHERE d.key_id = m.key_id AND d.day = m.day RETURNING d.key_id
+  FROM amounts m WHERE d.key_id = m.key_id AND d.day = m.day AND EXISTS (SELECT 1 FROM key) RETURNING d.key_id
 ), charge AS (
   INSERT INTO ledger_entries (account_id, kind, amount_micros, key_id, request_id, note)
   SELECT account_id, 'charge', charged, key_id, $1, $3 FROM amounts WHERE charged > 0 RETURNING id
 )
-SELECT charged FROM amounts`;
+SELECT charged, EXISTS (SELECT 1 FROM day) AS settled FROM amounts`;
 
 export class Ledger {
   constructor(private db: Database) {}

@@ -88,6 +88,15 @@ describe.each(['pglite', 'postgres'] as const)('billing on %s', (engine) => {
     await checkLedgerInvariant(t.server.services.db);
   });
 
+  it('100 concurrent requests that all succeed on one key: every one charged, none stuck or refused', async () => {
+    // Reserve and settle lock the same rows; in opposite orders two requests would deadlock.
+    const { accountId, key } = await funded(10);
+    const statuses = await Promise.all(Array.from({ length: 100 }, () => generate(key).then(async (r) => (await r.arrayBuffer(), r.status))));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+    expect(await balance(accountId)).toMatchObject({ balance_usd: 9, reserved_usd: 0, charges_usd: 1 });
+    await checkLedgerInvariant(t.server.services.db);
+  });
+
   it('refunds everything when the upstream fails, and charges only the images made on partial success', async () => {
     const { accountId, key } = await funded(1);
     const failed = await generate(key, { prompt: 'please fail', n: 4 });
