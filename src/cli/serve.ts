@@ -56,6 +56,7 @@ async function runPrimary(config: Config, count: number) {
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   serveClusterMetrics();
   let stopping = false;
+  let serving = false;
   const started = new Map<Worker, number>();
   const fork = () => {
     const worker = cluster.fork();
@@ -65,6 +66,11 @@ async function runPrimary(config: Config, count: number) {
     const since = Date.now() - (started.get(worker) ?? 0);
     started.delete(worker);
     if (stopping) return;
+    if (!serving) {
+      // A worker that cannot start (it printed why) will not do better on a retry: give up, like a single server would.
+      for (const other of started.keys()) other.process.kill('SIGKILL');
+      process.exit(1);
+    }
     console.error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
     setTimeout(fork, since < RESTART_DELAY_MS ? RESTART_DELAY_MS : 0);
   });
@@ -84,6 +90,7 @@ async function runPrimary(config: Config, count: number) {
   });
   for (let i = 0; i < count; i++) fork();
   const messages = await ready;
+  serving = true;
   printBanner(config, messages[0]!.url, `${messages[0]!.database}, ${count} workers`, messages.find((m) => m.firstKey)?.firstKey);
 
   stopOnSignals(async () => {

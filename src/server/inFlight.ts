@@ -8,10 +8,6 @@ export class InFlight {
   /** Set when shutdown starts: every answer from then on closes its connection. */
   stopping = false;
 
-  get size() {
-    return this.requests.size;
-  }
-
   /** Tracks one request until the returned function is called (once its answer is out or its connection gone). */
   add(controller: AbortController): () => void {
     this.requests.add(controller);

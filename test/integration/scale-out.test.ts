@@ -158,6 +158,9 @@ describe('pixelrouter serve --workers 2', () => {
   it('refuses to start without PostgreSQL and Redis', async () => {
     const spawned = spawnServer({ PIXELROUTER_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'pixelrouter-workers-')) }, ['--workers', '2']);
     await expect(spawned).rejects.toThrow(/--workers needs DATABASE_URL/);
+    // Workers that cannot reach the database stop the whole server, with their reason, rather than restart forever.
+    const unreachable = spawnServer({ PIXELROUTER_DATA_DIR: os.tmpdir(), DATABASE_URL: 'postgres://postgres@127.0.0.1:1/none', REDIS_URL }, ['--workers', '2']);
+    await expect(unreachable).rejects.toThrow(/server exited with 1:[\s\S]*could not start: .*ECONNREFUSED/);
   });
 
   it('runs two workers on one port, creates one first key, replaces a killed worker, and stops cleanly on SIGTERM', async () => {
