@@ -234,10 +234,11 @@ describe('reliability: thousands of requests against a faulty upstream', () => {
     // Every answer: a real status with its meaning, the error envelope on failures, never a 200 carrying an error.
     const histogram: Record<string, number> = {};
     const wrong: string[] = [];
-    // On a loaded machine a slow-but-fine answer (a drip, a big transcode) can cross the 2 s timeout:
-    // that is a correct 504, counted here and bounded below, not a wrong answer.
+    // On a loaded machine an answer that is slow to come (a drip, a big transcode, a reset that is
+    // slow to be noticed) can cross the timeout: that is a correct 504, counted here and bounded
+    // below, not a wrong answer.
     let timedOutUnderLoad = 0;
-    let shouldSucceed = 0;
+    let notExpectedToTimeOut = 0;
     let chargedMicros = 0;
     let urlImages = 0;
     for (const [i, o] of outcomes.entries()) {
@@ -245,8 +246,8 @@ describe('reliability: thousands of requests against a faulty upstream', () => {
       histogram[o.status] = (histogram[o.status] ?? 0) + 1;
       const expected = expectation(p);
       const what = () => `#${p.i} ${p.route}/${p.fault} n=${p.n} ${p.format}: ${JSON.stringify(o)}`;
-      if (expected.statuses.has(200)) shouldSucceed++;
-      const lateTimeout = expected.statuses.has(200) && o.status === 504 && o.ms >= TIMEOUT_SECONDS * 1000 && o.envelopeOk;
+      if (!expected.statuses.has(504)) notExpectedToTimeOut++;
+      const lateTimeout = !expected.statuses.has(504) && o.status === 504 && o.ms >= TIMEOUT_SECONDS * 1000 && o.envelopeOk;
       if (lateTimeout) timedOutUnderLoad++;
       else if (o.problem || !expected.statuses.has(o.status)) wrong.push(what());
       else if (o.status === 200) {
@@ -302,8 +303,8 @@ describe('reliability: thousands of requests against a faulty upstream', () => {
       `heap: ${mb(heapBefore)} MB before, ${mb(heapAfter)} MB after (${forcedGc() ? 'forced GC' : 'no forced GC'})`,
     ].join('\n'));
     expect(wrong.slice(0, 20)).toEqual([]);
-    console.log(`${timedOutUnderLoad} of ${shouldSucceed} requests that should succeed timed out under load`);
-    expect(timedOutUnderLoad).toBeLessThan(shouldSucceed * 0.2);
+    console.log(`${timedOutUnderLoad} of ${notExpectedToTimeOut} requests whose upstream answers in time timed out under load`);
+    expect(timedOutUnderLoad).toBeLessThan(notExpectedToTimeOut * 0.1);
     expect(histogram['402'] ?? 0).toBe(0);
     expect(heapAfter - heapBefore).toBeLessThan(100 * 1024 * 1024);
     for (const f of [...FAULTS.map((x) => `word:${x}`), ...BFL_FAULTS.map((x) => `bfl:${x}`)]) expect(upstream.counts[f] ?? 0, f).toBeGreaterThan(0);
