@@ -1,3 +1,6 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,7 +93,7 @@ describe('S3 failures', () => {
 
   it('the store going away mid-service: 503 storage_unavailable, nothing charged, b64_json still works', async () => {
     const store = await startLocalS3('flaky');
-    const t = await startTestServer({ ...store.env, PIXELROUTER_CONFIG: await priceFile() });
+    const t = await startTestServer({ ...store.env, PIXELROUTER_CONFIG: priceFile() });
     try {
       const account = await t.admin('POST', '/v1/admin/accounts', { name: 's3-down', balance_usd: 1 });
       const { key } = await t.admin('POST', '/v1/admin/keys', { name: 's3-down', account_id: account.id });
@@ -112,10 +115,8 @@ describe('S3 failures', () => {
   });
 });
 
-async function priceFile() {
-  const fs = await import('node:fs');
-  const os = await import('node:os');
-  const path = await import('node:path');
+/** A config file pricing test/test at $0.01, so the failure case can show that nothing was charged. */
+function priceFile() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pixelrouter-s3-config-'));
   const file = path.join(dir, 'config.json');
   fs.writeFileSync(file, JSON.stringify({ prices: { 'test/test': { type: 'fixed', per_image_usd: 0.01 } } }));
