@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/index.js';
@@ -33,10 +34,18 @@ async function sharedState(config: object = {}) {
   cleanups.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
   const configFile = path.join(dir, 'config.json');
   fs.writeFileSync(configFile, JSON.stringify({ prices: { 'test/test': { type: 'fixed', per_image_usd: 0.01 } }, ...config }));
+  const redisPrefix = `pixelrouter-scale-${process.pid}-${Math.random().toString(36).slice(2)}:`;
+  cleanups.push(async () => {
+    // Limits and breaker state the servers left in the machine's Redis.
+    const redis = new Redis(REDIS_URL);
+    const keys = await redis.keys(`${redisPrefix}*`);
+    if (keys.length) await redis.del(...keys);
+    await redis.quit();
+  });
   const env = {
     DATABASE_URL: database.url,
     REDIS_URL,
-    PIXELROUTER_REDIS_PREFIX: `pixelrouter-scale-${process.pid}-${Math.random().toString(36).slice(2)}:`,
+    PIXELROUTER_REDIS_PREFIX: redisPrefix,
     ...s3.env,
     PIXELROUTER_CONFIG: configFile,
     LOG_LEVEL: 'warn',
