@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { openRedis } from '../limits/redis.js';
-import type { RoutingPolicy } from './policy.js';
+import { longestTimeoutSeconds, type RoutingPolicy } from './policy.js';
 
 export type BreakerStatus = 'closed' | 'open' | 'half-open';
 
@@ -197,7 +197,7 @@ export async function createBreaker(policy: RoutingPolicy, redis?: { url: string
     threshold: policy.breakerThreshold,
     cooldownMs: policy.breakerCooldownSeconds * 1000,
     // A probe is raced against its model's timeout, so it has reported by then (plus a margin).
-    probeTimeoutMs: (Math.max(policy.timeoutSeconds, ...Object.values(policy.timeouts)) + 5) * 1000,
+    probeTimeoutMs: (longestTimeoutSeconds(policy) + 5) * 1000,
   };
   if (!redis) return new MemoryBreaker(options);
   const client = await openRedis(redis.url, { commandTimeout: COMMAND_TIMEOUT_MS });

@@ -24,3 +24,6 @@ export const DEFAULT_ROUTING: RoutingPolicy = {
   strategy: 'priority', models: {}, weights: {}, auto: 'priority', timeoutSeconds: 300, timeouts: {},
   maxParallelCalls: 4, breakerThreshold: 5, breakerCooldownSeconds: 30,
 };
+
+/** The longest any model may wait for its upstream: no request outlives it by much. */
+export const longestTimeoutSeconds = (policy: RoutingPolicy) => Math.max(policy.timeoutSeconds, ...Object.values(policy.timeouts));

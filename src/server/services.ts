@@ -15,7 +15,7 @@ import { compatibleModule } from '../providers/openai-compatible/index.js';
 import { buildProviders, mergeModels, PROVIDER_MODULES } from '../providers/registry.js';
 import type { ImageProvider } from '../providers/types.js';
 import { createBreaker, type CircuitBreaker } from '../routing/breaker.js';
-import type { RoutingPolicy } from '../routing/policy.js';
+import { longestTimeoutSeconds, type RoutingPolicy } from '../routing/policy.js';
 import { LatencyTracker } from '../routing/strategy.js';
 import { FileBlobs, type BlobBackend } from '../storage/blobs.js';
 import { ImageStore } from '../storage/imageStore.js';
@@ -70,7 +70,7 @@ async function openServices(config: Config, overrides: ServiceOverrides, opened:
   const db = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   opened.push(() => db.close());
   // A concurrency slot held longer than any request can last was left by a crashed process.
-  const longestRequestSeconds = Math.max(config.routing.timeoutSeconds, ...Object.values(config.routing.timeouts)) + 60;
+  const longestRequestSeconds = longestTimeoutSeconds(config.routing) + 60;
   const limits = await createLimits({ redisUrl: config.redisUrl, keyPrefix: config.redisPrefix, slotTtlMs: longestRequestSeconds * 1000 });
   opened.push(() => limits.close());
   // With Redis the breaker state is shared by every process (its own connection, like the limits).
