@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 // s3rver ships no types; it is a real S3 API server (signature checks included) on loopback.
 // @ts-expect-error no declaration file
 import S3rver from 's3rver';
 
 /** s3rver's built-in credentials. */
-export const S3RVER_KEY = { id: 'S3RVER', secret: 'S3RVER' };
+const S3RVER_KEY = { id: 'S3RVER', secret: 'S3RVER' };
 
 export interface LocalS3 {
   endpoint: string;
@@ -16,6 +16,8 @@ export interface LocalS3 {
   env: Record<string, string>;
   /** Object keys in the bucket now. */
   keys(): Promise<string[]>;
+  /** One object's bytes and content type, read straight from the store. */
+  object(key: string): Promise<{ bytes: Buffer; contentType: string | undefined }>;
   close(): Promise<void>;
 }
 
@@ -33,6 +35,10 @@ export async function startLocalS3(bucket = 'pixelrouter'): Promise<LocalS3> {
     async keys() {
       const listed = await client.send(new ListObjectsV2Command({ Bucket: bucket }));
       return (listed.Contents ?? []).map((o) => o.Key!).sort();
+    },
+    async object(key) {
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      return { bytes: Buffer.from(await object.Body!.transformToByteArray()), contentType: object.ContentType };
     },
     async close() {
       client.destroy();

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { startServer } from '../../src/server/start.js';
 import { listFiles, startTestServer, type TestServer } from '../helpers/server.js';
-import { S3RVER_KEY, startLocalS3, type LocalS3 } from '../helpers/s3.js';
+import { startLocalS3, type LocalS3 } from '../helpers/s3.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -40,11 +39,8 @@ describe('images stored in an S3-compatible bucket (s3rver on loopback)', () => 
     const names = urls.map((u) => u.split('/').pop()!);
     expect((await s3.keys()).filter((k) => names.some((n) => k.endsWith(n)))).toEqual(names.map((n) => `images/${n}`).sort());
 
-    const client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: S3RVER_KEY.id, secretAccessKey: S3RVER_KEY.secret } });
-    const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `images/${names[0]}` }));
-    expect(object.ContentType).toBe('image/png');
-    const inBucket = Buffer.from(await object.Body!.transformToByteArray());
-    client.destroy();
+    const { bytes: inBucket, contentType } = await s3.object(`images/${names[0]}`);
+    expect(contentType).toBe('image/png');
 
     const served = await fetch(urls[0]!);
     expect(served.status).toBe(200);
