@@ -250,7 +250,8 @@ async function finish(deps: PipelineDeps, reservation: Reservation | null, costM
     await also?.(tx, charged);
   };
   if (!reservation) {
-    await deps.db.transaction((tx) => write(tx, costMicros));
+    // A transaction only when there is more than the record to write.
+    await (also ? deps.db.transaction((tx) => write(tx, costMicros)) : write(deps.db, costMicros));
     return costMicros;
   }
   return deps.ledger.settle(reservation.id, costMicros, `${usage.model} x${usage.images}`, write);
